@@ -1,0 +1,152 @@
+"""The `ccin` command: ingest, search, serve, evaluate. Domain errors become one clear line and exit code 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+from ccin.errors import CCINError
+from ccin.settings import Settings, load_settings
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CCINError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group)
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Overrides CCIN_DATA_DIR.")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None) -> None:
+    """CCIN Knowledge Base: search the network's policy outputs."""
+    overrides = {"data_dir": data_dir} if data_dir else {}
+    ctx.obj = load_settings(**overrides)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--catalogue", type=click.Path(path_type=Path), default=None, help="Catalogue YAML (default: catalogue.yaml in a named folder).")
+@click.option("--prune", is_flag=True, help="Remove indexed documents whose files under PATHS are gone.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, prune: bool, as_json: bool) -> None:
+    """Index files and folders (PDF, HTML, Markdown, text). Unchanged files are skipped."""
+    from tqdm import tqdm
+
+    from ingest.chunk import ChunkParams
+    from ingest.pipeline import Ingestor, load_catalogue, outcome_line, report_json
+    from kb.index import KnowledgeBase
+
+    listed = list(paths)
+    ingestor = Ingestor(
+        KnowledgeBase(settings),
+        load_catalogue(catalogue, listed),
+        ChunkParams(target_words=settings.chunk_target_words, max_words=settings.chunk_max_words),
+    )
+    bar: tqdm | None = None
+
+    def progress(files: Iterable[Path]) -> Iterable[Path]:
+        nonlocal bar
+        bar = tqdm(list(files), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True)
+        return bar
+
+    def show(outcome) -> None:  # type: ignore[no-untyped-def]
+        if not as_json and (outcome.status != "unchanged" or outcome.warnings):
+            (bar.write if bar is not None else click.echo)(outcome_line(outcome))
+
+    report = ingestor.run(listed, prune=prune, on_outcome=show, progress=progress)
+    if bar is not None:
+        bar.close()
+    click.echo(report_json(report) if as_json else report.summary())
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--k", default=10, show_default=True, type=int)
+@click.option("--principle", type=int, default=None)
+@click.option("--council", default=None)
+@click.option("--year-from", type=int, default=None)
+@click.option("--year-to", type=int, default=None)
+@click.option("--type", "doc_type", default=None)
+@click.option("--document", "document_id", default=None)
+@click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense"]), default="hybrid", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print exactly the HTTP response body.")
+@click.pass_obj
+def search(settings: Settings, query: str, k: int, principle: int | None, council: str | None,
+           year_from: int | None, year_to: int | None, doc_type: str | None, document_id: str | None,
+           mode: str, as_json: bool) -> None:
+    """Search the index and print cited passages."""
+    from api.schemas import SearchQuery
+    from kb.index import KnowledgeBase
+
+    params = SearchQuery(q=query, k=k, principle=principle, council=council, year_from=year_from,
+                         year_to=year_to, type=doc_type, document=document_id, mode=mode)
+    response = KnowledgeBase(settings).search(params.q, params.filters(), params.k, params.mode)
+    if as_json:
+        click.echo(response.model_dump_json(indent=2))
+        return
+    if not response.results:
+        click.echo(f"No results for “{query}”.")
+    for number, result in enumerate(response.results, start=1):
+        snippet = result.snippet.replace("<mark>", "\033[1m").replace("</mark>", "\033[0m")
+        import html
+
+        click.echo(f"{number}. {result.citation.label}  [{result.score:.3f}]")
+        click.echo(f"   {html.unescape(snippet)}")
+        if result.principles:
+            click.echo("   principles: " + ", ".join(p.name for p in result.principles))
+        for other in result.also_in:
+            click.echo(f"   also in: {other.label}")
+        click.echo(f"   {result.citation.url}")
+    click.echo(f"({len(response.results)} results in {response.took_ms:.0f} ms, mode {response.mode})")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--get", "get_path", default=None, help="Answer one GET request (e.g. '/search?q=food') and exit; no port.")
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, workers: int, get_path: str | None) -> None:
+    """Serve the HTTP API, the widget and the search page."""
+    if get_path:
+        from fastapi.testclient import TestClient
+
+        from api.app import create_app
+
+        with TestClient(create_app(settings)) as client:
+            response = client.get(get_path)
+        click.echo(response.text)
+        sys.exit(0 if response.status_code < 400 else 1)
+    import os
+
+    import uvicorn
+
+    os.environ["CCIN_DATA_DIR"] = str(settings.data_dir)
+    uvicorn.run("api.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def evaluate(ctx: click.Context) -> None:
+    """Run the evaluation harness: `python -m evaluations` with the same arguments (see its --help)."""
+    import subprocess
+
+    sys.exit(subprocess.call([sys.executable, "-m", "evaluations", *ctx.args]))
+
+
+def main() -> None:
+    cli(prog_name="ccin")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""One settings object for the whole product, read from `CCIN_*` environment variables.
+
+Built by `load_settings()` and passed in; nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ccin.errors import ConfigurationError
+
+
+class Settings(BaseSettings):
+    """Every knob the product has. The README's configuration table lists each field (a test checks)."""
+
+    model_config = SettingsConfigDict(env_prefix="CCIN_", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Where the index lives (Chroma, keyword index, registry).")
+    chroma_url: str | None = Field(
+        None, description="Use a Chroma server at this URL (http://host:port) instead of the embedded store."
+    )
+    collection: str = Field("ccin_passages", min_length=3, description="Name of the Chroma collection.")
+    api_key: str | None = Field(None, description="Key for the admin routes; admin routes answer 401/403 without it.")
+    cors_origins: str = Field(
+        "", description="Comma-separated origins allowed to call the API from a browser (the widget's hosts)."
+    )
+    rate_limit_per_minute: int = Field(
+        120, ge=0, description="Requests per minute per client on /search and /evidence; 0 turns it off."
+    )
+    max_upload_mb: float = Field(25.0, gt=0, description="Largest PDF accepted by POST /admin/documents.")
+    chunk_target_words: int = Field(180, ge=40, le=1000, description="Passage length the chunker aims for.")
+    chunk_max_words: int = Field(300, ge=60, le=2000, description="Hard upper bound on passage length.")
+    query_log: bool = Field(True, description="Record every search (query, filters, counts, latency; no personal data).")
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _url_has_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value or None
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment (plus explicit overrides); a bad value fails naming the key and the value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            key = "CCIN_" + str(error["loc"][0]).upper() if error["loc"] else "CCIN_?"
+            problems.append(f"{key}={error.get('input')!r}: {error['msg']}")
+        raise ConfigurationError("bad configuration: " + "; ".join(problems)) from None

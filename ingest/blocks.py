@@ -1,0 +1,36 @@
+"""The shape every extractor produces: a document as ordered blocks of clean text, each knowing its pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "item", "row"]
+
+
+@dataclass
+class Block:
+    """One unit of cleaned text: a heading, a paragraph, a list item or a table row ("cell | cell | cell")."""
+
+    kind: BlockKind
+    text: str
+    page: int
+    page_end: int = 0
+    level: int = 0  # heading level, 1 = top
+
+    def __post_init__(self) -> None:
+        if self.page_end < self.page:
+            self.page_end = self.page
+
+
+@dataclass
+class Extraction:
+    """What an extractor found in one file, before chunking."""
+
+    blocks: list[Block]
+    page_count: int
+    title: str | None = None
+    author: str | None = None
+    created: str | None = None
+    ocr_pages: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,95 @@
+"""Text repair shared by the extractors: rejoining hard-wrapped lines, undoing end-of-line hyphenation,
+spotting page numbers and running headers/footers.
+
+Dehyphenation rule: a line ending in "word-" followed by a line starting with a lower-case "rest" is one word.
+Keep the hyphen when the document elsewhere writes "word-rest", or when "word" is a common hyphenating prefix
+(co-, non-, self-, ...); drop it when the document elsewhere writes "wordrest" or by default, since typesetters
+break unhyphenated words far more often than they break at a real hyphen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+BULLET_RE = re.compile(r"^\s*(?:[•●▪◦‣∙·\-–*]|\d{1,2}[.)])\s+")
+PAGE_NUMBER_RE = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
+_HYPHEN_PREFIXES = {
+    "co", "non", "self", "cost", "well", "long", "short", "multi", "cross", "anti", "cooperative", "co-op",
+    "community", "council", "place", "user", "value", "values", "low", "high", "cash", "not", "in", "ex",
+    "mid", "pre", "post", "part", "full", "small", "large", "large-scale", "test", "age", "year", "one", "two",
+}
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
+_SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+
+
+def vocabulary(texts: Iterable[str]) -> Counter[str]:
+    """Lower-cased words (hyphenated compounds kept whole) with counts, to settle hyphenation questions."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(word.lower() for word in _WORD_RE.findall(text))
+    return counts
+
+
+def normalise_spaces(text: str) -> str:
+    return _SPACES_RE.sub(" ", text).strip()
+
+
+def join_lines(lines: list[str], vocab: Counter[str] | None = None) -> str:
+    """Rejoin hard-wrapped lines into one paragraph, undoing hyphenation at line ends."""
+    out = ""
+    for raw in lines:
+        line = normalise_spaces(raw)
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        match = re.search(r"([A-Za-z][A-Za-z'’-]*)-$", out)
+        first_word = re.match(r"[a-z][A-Za-z'’-]*", line)
+        if match and first_word:
+            head, tail = match.group(1), first_word.group(0)
+            keep = _keep_hyphen(head, tail, vocab or Counter())
+            out = out[:-1] + ("-" if keep else "") + line
+        else:
+            out = out + " " + line
+    return out
+
+
+def _keep_hyphen(head: str, tail: str, vocab: Counter[str]) -> bool:
+    tail_word = re.match(r"[A-Za-z'’]+", tail)
+    tail_part = tail_word.group(0) if tail_word else tail
+    joined = (head + tail_part).lower()
+    hyphenated = (head + "-" + tail_part).lower()
+    if vocab[hyphenated] > vocab[joined]:
+        return True
+    if vocab[joined] > 0:
+        return False
+    if "-" in head:  # "co-op-" style: the break is at an existing hyphen
+        return True
+    return head.lower() in _HYPHEN_PREFIXES
+
+
+def margin_signature(text: str) -> str:
+    """A line's identity for running header/footer detection: case, digits and spacing ignored."""
+    return re.sub(r"\d+", "#", normalise_spaces(text).lower())
+
+
+def repeated_signatures(pages: list[list[str]], min_share: float = 0.5) -> set[str]:
+    """Signatures of margin lines that recur on at least `min_share` of the pages (and on 3 or more)."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        counts.update({margin_signature(line) for line in lines})
+    needed = max(3, int(len(pages) * min_share + 0.5))
+    return {sig for sig, count in counts.items() if count >= needed and sig}
+
+
+def is_page_number(text: str) -> bool:
+    return bool(PAGE_NUMBER_RE.match(text))
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.!?:;)\"”’]\s*$", text))

@@ -1,0 +1,53 @@
+"""Markdown → blocks via markdown-it: headings keep their level, list items and table rows stay separate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from ingest.blocks import Block, Extraction
+from ingest.clean import normalise_spaces
+from ingest.text import decode_text
+
+
+def extract_markdown(path: Path) -> Extraction:
+    return markdown_to_extraction(decode_text(path.read_bytes()))
+
+
+def markdown_to_extraction(source: str) -> Extraction:
+    tokens = MarkdownIt("commonmark").enable("table").parse(source)
+    blocks: list[Block] = []
+    list_depth = 0
+    row: list[str] | None = None
+    heading_level = 0
+    title: str | None = None
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif token.type == "heading_open":
+            heading_level = int(token.tag[1])
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            blocks.append(Block("row", " | ".join(row), 1))
+            row = None
+        elif token.type == "inline":
+            text = normalise_spaces(" ".join(c.content for c in (token.children or []) if c.content) or token.content)
+            if not text:
+                continue
+            if row is not None:
+                row.append(text)
+            elif heading_level:
+                blocks.append(Block("heading", text, 1, level=heading_level))
+                if heading_level == 1 and title is None:
+                    title = text
+            elif list_depth:
+                blocks.append(Block("item", text, 1))
+            else:
+                blocks.append(Block("paragraph", text, 1))
+        elif token.type == "heading_close":
+            heading_level = 0
+    return Extraction(blocks=blocks, page_count=1, title=title)

@@ -1,0 +1,313 @@
+"""PDF → blocks with PyMuPDF, keeping page numbers.
+
+Reading order: lines are assigned to the left column, the right column or the full width of the page. A page
+with a real right column is read in horizontal bands cut by full-width lines; inside a band the left column is
+read top to bottom before the right one, so two-column text is never read across. Tables found by PyMuPDF's
+table finder become one "row" block per row. Running headers/footers are margin lines that repeat across
+pages; page numbers are margin lines that are only a number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymupdf
+
+from ccin.errors import UnreadableDocument
+from ingest.blocks import Block, Extraction
+from ingest.clean import (
+    BULLET_RE,
+    ends_sentence,
+    is_page_number,
+    join_lines,
+    margin_signature,
+    normalise_spaces,
+    repeated_signatures,
+    vocabulary,
+)
+
+_MARGIN = 0.085  # share of page height treated as header/footer zone
+_BOLD_FLAG = 16
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    bold: bool
+    column: int = 0  # -1 full width, 0 left, 1 right
+    row: bool = False  # a table row already joined into "a | b | c"
+
+
+def extract_pdf(path: Path) -> Extraction:
+    """Open, check and extract a PDF; raise UnreadableDocument with the reason a person needs."""
+    data = path.read_bytes()
+    if not data:
+        raise UnreadableDocument("empty file (0 bytes)")
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise UnreadableDocument("not a PDF (no %PDF header): the file is corrupt or of another type")
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:
+        raise UnreadableDocument(f"corrupt PDF: {_reason(exc)}") from None
+    with doc:
+        if doc.needs_pass or doc.is_encrypted:
+            raise UnreadableDocument("password-protected PDF: it cannot be read without its password")
+        if doc.page_count == 0:
+            raise UnreadableDocument("PDF has no pages")
+        if getattr(doc, "is_repaired", False) and b"%%EOF" not in data[-1024:]:
+            raise UnreadableDocument("truncated PDF: the file ends before its end-of-file marker")
+        meta = doc.metadata or {}
+        pages: list[list[_Line]] = []
+        ocr_pages: list[int] = []
+        for number in range(doc.page_count):
+            try:
+                page = doc.load_page(number)
+                lines = _page_lines(page, number + 1)
+            except Exception as exc:
+                raise UnreadableDocument(f"damaged PDF: page {number + 1} cannot be read ({_reason(exc)})") from None
+            if not lines and (page.get_images() or page.get_drawings()):
+                ocr_pages.append(number + 1)
+            pages.append(lines)
+    if not any(pages):
+        if ocr_pages:
+            raise UnreadableDocument(
+                f"image-only PDF: no text layer on any of its {len(pages)} page(s); it needs OCR"
+            )
+        raise UnreadableDocument("PDF has no text on any page")
+    blocks = _blocks(pages)
+    warnings = [f"page {n} has no text layer (scanned image): needs OCR" for n in ocr_pages]
+    return Extraction(
+        blocks=blocks,
+        page_count=len(pages),
+        title=normalise_spaces(meta.get("title") or "") or None,
+        author=normalise_spaces(meta.get("author") or "") or None,
+        created=_pdf_date(meta.get("creationDate") or ""),
+        ocr_pages=ocr_pages,
+        warnings=warnings,
+    )
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip() or exc.__class__.__name__
+    return text.splitlines()[0][:160]
+
+
+def _pdf_date(value: str) -> str | None:
+    match = re.match(r"D:(\d{4})(\d{2})?(\d{2})?", value)
+    if not match:
+        return None
+    year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
+    return f"{year}-{month}-{day}"
+
+
+def _page_lines(page: pymupdf.Page, number: int) -> list[_Line]:
+    width = page.rect.width
+    table_lines, table_boxes = _tables(page, number)
+    lines: list[_Line] = []
+    for block in page.get_text("dict", sort=False)["blocks"]:
+        if block.get("type") != 0:
+            continue
+        for line in block["lines"]:
+            spans = [s for s in line["spans"] if s["text"].strip()]
+            if not spans:
+                continue
+            x0, y0, x1, y1 = line["bbox"]
+            if any(_inside((x0, y0, x1, y1), box) for box in table_boxes):
+                continue
+            text = "".join(s["text"] for s in line["spans"])
+            size = max(s["size"] for s in spans)
+            bold = all((s["flags"] & _BOLD_FLAG) or "bold" in s["font"].lower() for s in spans)
+            lines.append(_Line(text, number, x0, y0, x1, y1, round(size, 1), bold))
+    lines.extend(table_lines)
+    _assign_columns(lines, width)
+    return _reading_order(lines, page.rect.height)
+
+
+def _tables(page: pymupdf.Page, number: int) -> tuple[list[_Line], list[tuple[float, float, float, float]]]:
+    """Ruled tables as one line per row. Skipped cheaply on pages without enough vector lines."""
+    drawings = page.get_drawings()
+    if sum(len(d.get("items", ())) for d in drawings) < 8:
+        return [], []
+    rows: list[_Line] = []
+    boxes = []
+    for table in page.find_tables(strategy="lines").tables:
+        cells = table.extract()
+        if len(cells) < 2 or max(len(r) for r in cells) < 2:
+            continue
+        x0, y0, x1, y1 = table.bbox
+        boxes.append((x0 - 1, y0 - 1, x1 + 1, y1 + 1))
+        for index, (row, row_box) in enumerate(zip(cells, table.rows, strict=False)):
+            text = " | ".join(normalise_spaces((c or "").replace("\n", " ")) for c in row)
+            ry0 = row_box.bbox[1] if row_box.bbox else y0 + index
+            rows.append(_Line(text, number, x0, ry0, x1, ry0 + 1, 0.0, False, row=True))
+    return rows, boxes
+
+
+def _inside(inner: tuple[float, float, float, float], outer: tuple[float, float, float, float]) -> bool:
+    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
+
+
+def _assign_columns(lines: list[_Line], width: float) -> None:
+    mid = width / 2
+    for line in lines:
+        if line.x1 <= mid + 2:
+            line.column = 0
+        elif line.x0 >= mid - 2:
+            line.column = 1
+        else:
+            line.column = -1
+
+
+def _reading_order(lines: list[_Line], height: float) -> list[_Line]:
+    body = [ln for ln in lines if _MARGIN * height < ln.y0 and ln.y1 < (1 - _MARGIN) * height]
+    two_column = sum(1 for ln in body if ln.column == 1) >= 3 and sum(1 for ln in body if ln.column == 0) >= 3
+    ordered = sorted(lines, key=lambda ln: (round(ln.y0, 1), ln.x0))
+    if not two_column:
+        return ordered
+    result: list[_Line] = []
+    band: list[_Line] = []
+    for line in ordered:
+        if line.column == -1:
+            result.extend(_band(band))
+            band = []
+            result.append(line)
+        else:
+            band.append(line)
+    result.extend(_band(band))
+    return result
+
+
+def _band(lines: list[_Line]) -> list[_Line]:
+    return [ln for ln in lines if ln.column == 0] + [ln for ln in lines if ln.column == 1]
+
+
+def _blocks(pages: list[list[_Line]]) -> list[Block]:
+    height_guess = max((ln.y1 for page in pages for ln in page), default=842.0)
+    pages = _drop_margins(pages, height_guess)
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for ln in page:
+            if not ln.row:
+                sizes[ln.size] += len(ln.text)
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    heading_sizes = sorted({ln.size for p in pages for ln in p if ln.size >= body + 1.5}, reverse=True)
+    level_of = {size: i + 1 for i, size in enumerate(heading_sizes)}
+    bold_level = len(heading_sizes) + 1
+    vocab = vocabulary(ln.text for page in pages for ln in page)
+
+    blocks: list[Block] = []
+    for page in pages:
+        blocks.extend(_page_blocks(page, body, level_of, bold_level, vocab))
+    return _merge_across_pages(blocks, vocab)
+
+
+def _drop_margins(pages: list[list[_Line]], height: float) -> list[list[_Line]]:
+    def in_margin(ln: _Line) -> bool:
+        return ln.y1 <= _MARGIN * height + 4 or ln.y0 >= (1 - _MARGIN) * height - 4
+
+    repeated = repeated_signatures([[ln.text for ln in page if in_margin(ln)] for page in pages])
+    kept = []
+    for page in pages:
+        kept.append(
+            [
+                ln
+                for ln in page
+                if not (in_margin(ln) and (margin_signature(ln.text) in repeated or is_page_number(ln.text)))
+            ]
+        )
+    return kept
+
+
+def _heading_level(ln: _Line, body: float, level_of: dict[float, int], bold_level: int) -> int:
+    if ln.row:
+        return 0
+    if ln.size in level_of:
+        return level_of[ln.size]
+    words = len(ln.text.split())
+    if ln.bold and abs(ln.size - body) < 1.5 and words <= 14 and not ln.text.rstrip().endswith((".", ",", ";")):
+        return bold_level
+    return 0
+
+
+def _page_blocks(
+    page: list[_Line], body: float, level_of: dict[float, int], bold_level: int, vocab: Counter[str]
+) -> list[Block]:
+    blocks: list[Block] = []
+    current: list[_Line] = []
+    kind = "paragraph"
+    level = 0
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            text = join_lines([ln.text for ln in current], vocab)
+            if kind == "item":
+                text = BULLET_RE.sub(lambda m: m.group(0).strip() + " ", text, count=1)
+            if text:
+                blocks.append(Block(kind, text, current[0].page, level=level))  # type: ignore[arg-type]
+        current = []
+
+    previous: _Line | None = None
+    for ln in page:
+        line_level = _heading_level(ln, body, level_of, bold_level)
+        if ln.row:
+            flush()
+            blocks.append(Block("row", ln.text, ln.page))
+            previous = None
+            continue
+        if line_level:
+            same_heading = kind == "heading" and level == line_level and previous is not None and _close(previous, ln)
+            if not same_heading:
+                flush()
+                kind, level = "heading", line_level
+            current.append(ln)
+            previous = ln
+            continue
+        starts_item = bool(BULLET_RE.match(ln.text))
+        new_block = kind == "heading" or starts_item or previous is None or not _close(previous, ln)
+        if new_block:
+            flush()
+            kind, level = ("item" if starts_item else "paragraph"), 0
+        current.append(ln)
+        previous = ln
+    flush()
+    return blocks
+
+
+def _close(previous: _Line, ln: _Line) -> bool:
+    """Same paragraph: same column and the vertical gap is no more than about half a line."""
+    if previous.column != ln.column and -1 not in (previous.column, ln.column):
+        return False
+    line_height = max(previous.y1 - previous.y0, 1.0)
+    gap = ln.y0 - previous.y1
+    return -line_height < gap <= 0.45 * line_height
+
+
+def _merge_across_pages(blocks: list[Block], vocab: Counter[str]) -> list[Block]:
+    """A paragraph cut by a page break continues if it has no final stop and the next starts lower-case."""
+    merged: list[Block] = []
+    for block in blocks:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.kind in ("paragraph", "item")
+            and block.kind == "paragraph"
+            and block.page == last.page_end + 1
+            and not ends_sentence(last.text)
+            and block.text[:1].islower()
+        ):
+            last.text = join_lines([last.text, block.text], vocab)
+            last.page_end = block.page
+            continue
+        merged.append(block)
+    return merged

@@ -1,0 +1,139 @@
+"""Tagging passages against the ten principles, reusing the passage embeddings computed for indexing.
+
+Features per passage (no second model pass over the corpus):
+- for each principle, the highest and the mean-of-top-3 cosine similarity to its exemplar sentences, and the
+  cosine to its description (30 numbers);
+- for each principle, how many of its keywords occur in the text, squashed to [0, 1) (10 numbers);
+- the passage embedding itself (384 numbers).
+A one-vs-rest logistic regression head (trained on the development split only, by
+`python -m evaluations tagger --train`) turns them into a probability per principle, and a threshold per
+principle chosen on the development split decides the tags; "none" is a valid answer. The weights ship in
+kb/data/tagger.npz. Without them, the tagger falls back to exemplar similarity alone (the baseline).
+Evidence is the exemplar the passage is closest to, plus any keywords that fired.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from kb.embed import Embedder
+from kb.passage import Passage, PrincipleScore, TaggedPassage
+from kb.principles import DATA_FILE, Principle, load_principles
+
+HEAD_FILE = DATA_FILE.parent / "tagger.npz"
+FALLBACK_THRESHOLD = 0.55
+
+
+@dataclass
+class PrincipleSpace:
+    """Exemplar and description embeddings for the ten principles, computed once per process."""
+
+    principles: tuple[Principle, ...]
+    exemplar_vectors: list[np.ndarray]  # one (n_exemplars, d) matrix per principle
+    description_vectors: np.ndarray  # (10, d)
+    keyword_patterns: list[re.Pattern[str]]
+
+    @classmethod
+    def build(cls, embedder: Embedder) -> PrincipleSpace:
+        principles = load_principles()
+        exemplars = [embedder.embed_passages(list(p.exemplars)) for p in principles]
+        descriptions = embedder.embed_passages([f"{p.name}. {p.description}" for p in principles])
+        patterns = [
+            re.compile(r"\b(?:" + "|".join(re.escape(k) for k in p.keywords) + r")\b", re.IGNORECASE)
+            if p.keywords else re.compile(r"(?!x)x")
+            for p in principles
+        ]
+        return cls(principles, exemplars, descriptions, patterns)
+
+    def similarity_features(self, embeddings: np.ndarray) -> np.ndarray:
+        columns = []
+        for vectors in self.exemplar_vectors:
+            sims = embeddings @ vectors.T
+            ordered = np.sort(sims, axis=1)[:, ::-1]
+            columns.append(ordered[:, 0])
+            columns.append(ordered[:, :3].mean(axis=1))
+        columns.extend((embeddings @ self.description_vectors.T).T)
+        return np.stack(columns, axis=1)
+
+    def keyword_counts(self, texts: list[str]) -> np.ndarray:
+        return np.array([[len(p.findall(t)) for p in self.keyword_patterns] for t in texts], dtype=np.float32)
+
+    def features(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
+        counts = self.keyword_counts(texts)
+        return np.hstack([self.similarity_features(embeddings), counts / (counts + 2.0), embeddings]).astype(np.float32)
+
+
+@dataclass
+class LinearHead:
+    """One-vs-rest logistic regression weights and per-principle thresholds."""
+
+    coef: np.ndarray  # (10, n_features)
+    intercept: np.ndarray  # (10,)
+    thresholds: np.ndarray  # (10,)
+    mean: np.ndarray  # feature standardisation
+    scale: np.ndarray
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        logits = ((features - self.mean) / self.scale) @ self.coef.T + self.intercept
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def save(self, path: Path) -> None:
+        np.savez(path, coef=self.coef, intercept=self.intercept, thresholds=self.thresholds,
+                 mean=self.mean, scale=self.scale)
+
+    @classmethod
+    def load(cls, path: Path) -> LinearHead | None:
+        if not path.is_file():
+            return None
+        data = np.load(path)
+        return cls(data["coef"], data["intercept"], data["thresholds"], data["mean"], data["scale"])
+
+
+class Tagger:
+    def __init__(self, space: PrincipleSpace, head: LinearHead | None) -> None:
+        self.space = space
+        self.head = head
+
+    def scores(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
+        """(n, 10) scores in [0, 1]."""
+        if self.head is not None:
+            return self.head.probabilities(self.space.features(texts, embeddings))
+        return np.clip(self.space.similarity_features(embeddings)[:, 0:20:2], 0.0, 1.0)
+
+    def thresholds(self) -> np.ndarray:
+        return self.head.thresholds if self.head is not None else np.full(10, FALLBACK_THRESHOLD)
+
+    def tag(self, passages: list[Passage], embeddings: np.ndarray) -> list[TaggedPassage]:
+        texts = [p.text for p in passages]
+        if not passages:
+            return []
+        scores = self.scores(texts, embeddings)
+        tagged = scores >= self.thresholds()
+        result = []
+        for i, passage in enumerate(passages):
+            principle_scores = [
+                PrincipleScore(id=p.id, score=float(scores[i, j]), evidence=self._evidence(j, texts[i], embeddings[i]))
+                if tagged[i, j] else PrincipleScore(id=p.id, score=float(scores[i, j]))
+                for j, p in enumerate(self.space.principles)
+            ]
+            principles = [p.id for j, p in enumerate(self.space.principles) if tagged[i, j]]
+            result.append(TaggedPassage(**passage.model_dump(), scores=principle_scores, principles=principles))
+        return result
+
+    def _evidence(self, j: int, text: str, embedding: np.ndarray) -> str:
+        principle = self.space.principles[j]
+        best = int(np.argmax(self.space.exemplar_vectors[j] @ embedding))
+        keywords = sorted({m.lower() for m in self.space.keyword_patterns[j].findall(text)})
+        evidence = f"closest exemplar: “{principle.exemplars[best]}”"
+        return evidence + (f"; keywords: {', '.join(keywords)}" if keywords else "")
+
+
+@lru_cache(maxsize=4)
+def tagger_for(embedder: Embedder) -> Tagger:
+    """The product tagger for an embedder, built once per process."""
+    return Tagger(PrincipleSpace.build(embedder), LinearHead.load(HEAD_FILE))

@@ -1,0 +1,57 @@
+"""Search filters and the row mask they select. Applied inside each retriever before fusion, so a filtered
+query still returns k results whenever k passages match."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ccin.errors import InvalidQuery
+from kb.principles import principle_name
+
+if TYPE_CHECKING:
+    from kb.table import PassageTable
+
+
+@dataclass(frozen=True)
+class Filters:
+    principle: int | None = None
+    council: str | None = None  # case-insensitive substring of the lead council or a partner
+    year_from: int | None = None
+    year_to: int | None = None
+    type: str | None = None
+    document_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.principle is not None:
+            principle_name(self.principle)
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise InvalidQuery(f"year_from ({self.year_from}) is after year_to ({self.year_to})")
+
+    def is_empty(self) -> bool:
+        return all(value is None for value in asdict(self).values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+    def mask(self, table: PassageTable) -> np.ndarray | None:
+        """Boolean row mask, or None when nothing is filtered."""
+        if self.is_empty():
+            return None
+        mask = np.ones(len(table), dtype=bool)
+        if self.principle is not None:
+            mask &= (table.principle_bits & (1 << self.principle)) != 0
+        if self.year_from is not None:
+            mask &= table.year >= self.year_from
+        if self.year_to is not None:
+            mask &= (table.year <= self.year_to) & (table.year >= 0)
+        if self.type is not None:
+            mask &= table.doc_type == self.type
+        if self.document_id is not None:
+            mask &= table.document_id == self.document_id
+        if self.council is not None:
+            needle = self.council.strip().lower()
+            mask &= np.fromiter((needle in c for c in table.councils), dtype=bool, count=len(table))
+        return mask

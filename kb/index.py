@@ -1,0 +1,173 @@
+"""The knowledge base: one object that owns the Chroma store, the document registry and the searchable
+snapshot, and keeps them consistent.
+
+Commit order for a document (see kb/documents.py): write the new version's passages, flip the registry,
+delete the old version's passages. A process killed anywhere in between leaves either orphan passages of a
+version the registry never named (removed by `collect_garbage`) or stale passages of a replaced version
+(removed the same way); readers ignore both because they only trust registry versions.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ccin.errors import DocumentNotFound
+from ccin.settings import Settings
+from kb.dedupe import assign_groups, near_duplicate_documents
+from kb.documents import DocumentRegistry
+from kb.embed import Embedder, packaged_embedder
+from kb.filters import Filters
+from kb.passage import DocumentMeta, IndexedDocument, TaggedPassage
+from kb.results import SearchResponse, passage_out
+from kb.retrieve import Retriever
+from kb.store import PassageStore
+from kb.table import PassageTable
+
+_REFRESH_EVERY_S = 0.5
+
+
+@dataclass
+class PrincipleStats:
+    passage_count: int
+    document_count: int
+
+
+class KnowledgeBase:
+    def __init__(self, settings: Settings, embedder_factory: Callable[[], Embedder] = packaged_embedder) -> None:
+        self.settings = settings
+        self.data_dir = Path(settings.data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.registry = DocumentRegistry(self.data_dir / "registry.sqlite3")
+        self.store = PassageStore.open(self.data_dir, settings.collection, settings.chroma_url)
+        self.files_dir = self.data_dir / "files"
+        self._embedder_factory = embedder_factory
+        self._table: PassageTable | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Embedder:
+        return self._embedder_factory()
+
+    @property
+    def snapshot_dir(self) -> Path:
+        return self.data_dir / "snapshot"
+
+    # ---- reading -------------------------------------------------------------------------------------------
+
+    def table(self, fresh: bool = False) -> PassageTable:
+        """The current snapshot, refreshed when the registry generation has moved (checked twice a second)."""
+        now = time.monotonic()
+        if not fresh and self._table is not None and now - self._checked_at < _REFRESH_EVERY_S:
+            return self._table
+        with self._lock:
+            generation = self.registry.generation()
+            self._checked_at = time.monotonic()
+            if self._table is None or self._table.generation != generation:
+                loaded = PassageTable.load(self.snapshot_dir)
+                if loaded is None or loaded.generation != generation:
+                    loaded = self._rebuild(generation)
+                self._table = loaded
+            return self._table
+
+    def _rebuild(self, generation: int) -> PassageTable:
+        return PassageTable.build(self.store.rows(), self.registry.versions(), generation)
+
+    def search(
+        self, query: str, filters: Filters, k: int = 10, mode: str = "hybrid", base_url: str = "",
+        retriever: Retriever | None = None,
+    ) -> SearchResponse:
+        started = time.perf_counter()
+        table = self.table()
+        hits = (retriever or Retriever(self.embedder)).search(table, query, filters, k, mode)
+        urls = {d.meta.id: d.meta.url for d in self.registry.all()} if hits else {}
+        results = [passage_out(table, h.row, h.score, query, urls, base_url, h.duplicates) for h in hits]
+        took = round((time.perf_counter() - started) * 1000, 2)
+        if self.settings.query_log:
+            self.registry.log_query(query, filters.as_dict(), mode, len(results), took)
+        return SearchResponse(query=query, took_ms=took, mode=mode, filters=filters.as_dict(), results=results)
+
+    def document(self, document_id: str) -> IndexedDocument:
+        document = self.registry.get(document_id)
+        if document is None:
+            raise DocumentNotFound(f"no document with id {document_id!r}")
+        return document
+
+    def principle_stats(self) -> dict[int, PrincipleStats]:
+        table = self.table()
+        stats = {}
+        for pid in range(1, 11):
+            rows = (table.principle_bits & (1 << pid)) != 0
+            stats[pid] = PrincipleStats(int(rows.sum()), len(set(table.document_id[rows].tolist())))
+        return stats
+
+    # ---- writing -------------------------------------------------------------------------------------------
+
+    def commit(
+        self, meta: DocumentMeta, version: str, pages: int, stored_path: str, source: str,
+        passages: list[TaggedPassage], embeddings: np.ndarray,
+    ) -> IndexedDocument:
+        """Index one document version (see the module docstring for the order and why)."""
+        table = self.table(fresh=True)
+        others = table.document_id != meta.id
+        groups = assign_groups(
+            [p.id for p in passages], [p.text for p in passages], embeddings,
+            [t for t, keep in zip(table.texts, others, strict=True) if keep],
+            table.embeddings[others],
+            [str(m.get("dup_group") or i) for m, i, keep in zip(table.metas, table.ids, others, strict=True) if keep],
+        )
+        group_documents: dict[str, set[str]] = {}
+        for m, pid in zip(table.metas, table.ids, strict=True):
+            group_documents.setdefault(str(m.get("dup_group") or pid), set()).add(str(m["document_id"]))
+        near = near_duplicate_documents(meta.id, groups, [p.id for p in passages], group_documents)
+        self.store.add(meta, version, passages, embeddings, groups)
+        document = IndexedDocument(
+            meta=meta, version=version, pages=pages, passage_count=len(passages), path=stored_path,
+            source=source, near_duplicate_of=near,
+        )
+        self.registry.commit(document)
+        self.store.delete_stale(meta.id, keep_version=version)
+        for other in near:
+            existing = self.registry.get(other)
+            if existing is not None and meta.id not in existing.near_duplicate_of:
+                self.registry.set_near_duplicates(other, [*existing.near_duplicate_of, meta.id])
+        return document
+
+    def delete(self, document_id: str) -> None:
+        document = self.document(document_id)
+        self.registry.delete(document_id)
+        self.store.delete_stale(document_id, keep_version=None)
+        stored = Path(document.path)
+        if stored.is_file() and self.files_dir in stored.parents:
+            stored.unlink()
+        for other in self.registry.all():
+            if document_id in other.near_duplicate_of:
+                self.registry.set_near_duplicates(
+                    other.meta.id, [d for d in other.near_duplicate_of if d != document_id]
+                )
+
+    def collect_garbage(self) -> int:
+        """Delete passages whose version the registry does not name (left by an interrupted ingest)."""
+        versions = self.registry.versions()
+        rows = self.store.rows(with_embeddings=False)
+        stale = [
+            pid for pid, meta in zip(rows.ids, rows.metadatas, strict=True)
+            if versions.get(meta.get("document_id", "")) != meta.get("doc_version")
+        ]
+        self.store.delete_ids(stale)
+        return len(stale)
+
+    def save_snapshot(self) -> PassageTable:
+        """Rebuild the snapshot from the store of record and persist it for other processes."""
+        with self._lock:
+            table = self._rebuild(self.registry.generation())
+            table.save(self.snapshot_dir)
+            self._table = table
+            self._checked_at = time.monotonic()
+            return table

@@ -1,0 +1,73 @@
+"""BM25 keyword index (bm25s) over passage text, with the tokenizer shared by indexing and querying.
+
+Tokens are lower-cased words and numbers with English stop words removed and a light plural folding
+("councils" → "council", "communities" → "community"), so keyword search forgives number agreement without a
+stemmer's surprises. Scores are computed for every row and masked, so a filter never starves the result list.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor
+    not now of off on once only or other our ours ourselves out over own same she should so some such than that
+    the their theirs them themselves then there these they this those through to too under until up very was we
+    were what when where which while who whom why will with would you your yours yourself yourselves any anyone
+    anybody has have been there what which who""".split()
+)
+
+
+def _fold(token: str) -> str:
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def tokenize(text: str) -> list[str]:
+    tokens = []
+    for raw in _TOKEN_RE.findall(text.lower().replace("’", "'")):
+        for part in [raw, *raw.split("-")] if "-" in raw else [raw]:
+            if part not in STOP_WORDS:
+                tokens.append(_fold(part.removesuffix("'s")))
+    return tokens
+
+
+class KeywordIndex:
+    def __init__(self, bm25: bm25s.BM25 | None, size: int) -> None:
+        self._bm25 = bm25
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: list[str]) -> KeywordIndex:
+        if not texts:
+            return cls(None, 0)
+        bm25 = bm25s.BM25()
+        bm25.index([tokenize(t) or ["_empty_"] for t in texts], show_progress=False)
+        return cls(bm25, len(texts))
+
+    def scores(self, query: str) -> np.ndarray:
+        tokens = tokenize(query)
+        if self._bm25 is None or not tokens:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(directory))
+
+    @classmethod
+    def load(cls, directory: Path, size: int) -> KeywordIndex:
+        if size == 0:
+            return cls(None, 0)
+        return cls(bm25s.BM25.load(str(directory)), size)

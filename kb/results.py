@@ -1,0 +1,109 @@
+"""What a search returns: cited passages in the shape of the HTTP contract (the API and `ccin search --json`
+serialise these same models)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from kb.principles import NAMES
+from kb.snippet import make_snippet
+from kb.table import PassageTable
+
+PDF_TYPES_WITHOUT_PAGES = ("web-page",)
+
+
+class PrincipleOut(BaseModel):
+    id: int
+    name: str
+    score: float
+
+
+class CitationOut(BaseModel):
+    document_id: str
+    title: str
+    lead_council: str | None = None
+    year: int | None = None
+    type: str | None = None
+    page: int
+    page_end: int
+    url: str
+    label: str
+
+
+class PassageOut(BaseModel):
+    passage_id: str
+    text: str
+    snippet: str
+    score: float
+    principles: list[PrincipleOut]
+    citation: CitationOut
+    heading_path: list[str] = Field(default_factory=list)
+    also_in: list[CitationOut] = Field(default_factory=list, description="Other sources of a near-duplicate passage.")
+
+
+class SearchResponse(BaseModel):
+    query: str
+    took_ms: float
+    mode: str
+    filters: dict[str, Any] = Field(default_factory=dict)
+    results: list[PassageOut]
+
+
+def document_file_url(document_id: str, base_url: str = "") -> str:
+    return f"{base_url.rstrip('/')}/documents/{document_id}/file"
+
+
+def citation(meta: dict[str, Any], catalogue_url: str | None, base_url: str = "") -> CitationOut:
+    """Catalogue URL when there is one, else the API's own copy; `#page=N` for paged documents."""
+    page, page_end = int(meta.get("page", 1)), int(meta.get("page_end", meta.get("page", 1)))
+    url = catalogue_url or document_file_url(str(meta["document_id"]), base_url)
+    paged = meta.get("type") not in PDF_TYPES_WITHOUT_PAGES and not url.lower().endswith((".html", ".htm"))
+    if paged and "#" not in url:
+        url = f"{url}#page={page}"
+    title = str(meta.get("title", meta["document_id"]))
+    who = ", ".join(str(x) for x in (meta.get("lead_council"), meta.get("year")) if x)
+    label = f"{title} ({who})" if who else title
+    if paged:
+        label += f", p. {page}" if page_end == page else f", pp. {page}–{page_end}"
+    return CitationOut(
+        document_id=str(meta["document_id"]), title=title, lead_council=meta.get("lead_council"),
+        year=meta.get("year"), type=meta.get("type"), page=page, page_end=page_end, url=url, label=label,
+    )
+
+
+def passage_principles(meta: dict[str, Any]) -> list[PrincipleOut]:
+    scores = json.loads(meta.get("scores", "[]") or "[]")
+    tagged = meta.get("principles", []) or []
+    return [
+        PrincipleOut(id=int(p), name=NAMES[int(p)], score=round(float(scores[int(p) - 1]), 4) if scores else 0.0)
+        for p in sorted(tagged, key=lambda p: -(scores[int(p) - 1] if scores else 0))
+    ]
+
+
+def passage_out(
+    table: PassageTable, row: int, score: float, query: str, urls: dict[str, str | None], base_url: str,
+    duplicates: list[int] | None = None,
+) -> PassageOut:
+    meta = table.metas[row]
+    document_id = meta["document_id"]
+    seen = {document_id}
+    also_in = []
+    for other in duplicates or []:
+        other_meta = table.metas[other]
+        if other_meta["document_id"] in seen:
+            continue
+        seen.add(other_meta["document_id"])
+        also_in.append(citation(other_meta, urls.get(other_meta["document_id"]), base_url))
+    return PassageOut(
+        passage_id=table.ids[row],
+        text=table.texts[row],
+        snippet=make_snippet(table.texts[row], query),
+        score=round(float(score), 6),
+        principles=passage_principles(meta),
+        citation=citation(meta, urls.get(document_id), base_url),
+        heading_path=json.loads(meta.get("heading_path", "[]")),
+        also_in=also_in,
+    )
