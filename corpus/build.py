@@ -501,8 +501,10 @@ class Theme:
     def for_entry(entry: Entry) -> Theme:
         digest = hashlib.sha256(entry.id.encode("utf-8")).digest()
         serif = digest[0] % 3 == 0
+        # Register only the faces this document uses: an unused embedded font is never subset.
+        used = ("SansR", "SansB", "SansI", "SerifR", "SerifB") if serif else ("SansR", "SansB", "SansI")
         return Theme(
-            fonts=MappingProxyType({alias: pymupdf.Font(base) for alias, base in FONT_FILES.items()}),
+            fonts=MappingProxyType({alias: pymupdf.Font(FONT_FILES[alias]) for alias in used}),
             body="SerifR" if serif else "SansR",
             body_bold="SerifB" if serif else "SansB",
             accent=ACCENTS[digest[1] % len(ACCENTS)],
@@ -690,15 +692,15 @@ class PdfFlow:
         if self.current.number not in self.scanned_pages:
             self.scanned_pages.append(self.current.number)
 
-    def end_scanned(self) -> None:
-        """Close a scanned stretch; the next content must not land on a page that becomes a picture."""
+    def end_scanned(self, more: bool = True) -> None:
+        """Close a scanned stretch; content that follows (`more`) must not land on a page that becomes a picture."""
         if not self.scanned:
             return
         self.scanned = False
         empty = self.col == 0 and self.at_top
         if empty and self.scanned_pages and self.scanned_pages[-1] == self.current.number:
             self.scanned_pages.pop()
-        else:
+        elif more:
             self.new_page()
 
     # ---- placing ----------------------------------------------------------------------------------
@@ -954,7 +956,7 @@ class PdfFlow:
                 self.place_table(block)
             else:
                 self.place_box(block)
-        self.end_scanned()
+        self.end_scanned(more=False)
         return outline
 
 
@@ -999,11 +1001,16 @@ def _join_names(names: Sequence[str]) -> str:
 
 def notice_text(entry: Entry) -> tuple[str, str]:
     partners = f", working with {_join_names(entry.partners)}" if entry.partners else ""
+    lead = (
+        f"the {entry.lead_council}"
+        if entry.lead_council.startswith("Co-operative Councils'")
+        else entry.lead_council
+    )
     first = (
         f"This document is an illustrative sample written for the CCIN Knowledge Base project. It is not a "
         f"CCIN publication. It was written from publicly known facts about a real project of the "
         f"Co-operative Councils' Innovation Network: {entry.title} ({entry.year}), led by "
-        f"{entry.lead_council}{partners}. The wording, the examples and any figures beyond those facts were "
+        f"{lead}{partners}. The wording, the examples and any figures beyond those facts were "
         f"composed for this sample, so nothing in it should be quoted as the view of the network or of the "
         f"councils and organisations named."
     )
@@ -1100,7 +1107,8 @@ def render_pdf(entry: Entry, blocks: Sequence[Block], path: Path) -> int:
             }
         )
         path.parent.mkdir(parents=True, exist_ok=True)
-        doc.save(str(path), garbage=4, deflate=True, no_new_id=True)
+        # clean=True merges the one-stream-per-insert content PyMuPDF writes; output stays byte-stable.
+        doc.save(str(path), garbage=4, deflate=True, clean=True, use_objstms=1, no_new_id=True)
         return int(doc.page_count)
     finally:
         doc.close()

@@ -51,12 +51,33 @@ def text_to_extraction(text: str) -> Extraction:
 def _paragraph_blocks(lines: list[str], page: int, wrap_width: int, next_para: str, vocab) -> list[Block]:  # type: ignore[no-untyped-def]
     if len(lines) == 1 and _looks_like_heading(lines[0]) and next_para.strip():
         return [Block("heading", normalise_spaces(lines[0]), page, level=2)]
+    if (
+        len(lines) >= 3
+        and _looks_like_heading(lines[0])
+        and len(lines[0].rstrip()) < 0.5 * wrap_width
+        and len(lines[1].rstrip()) >= 0.7 * wrap_width
+    ):
+        heading = Block("heading", normalise_spaces(lines[0]), page, level=2)
+        return [heading, *_paragraph_blocks(lines[1:], page, wrap_width, next_para, vocab)]
     if any(BULLET_RE.match(ln) for ln in lines):
         return _items(lines, page, vocab)
     short = max(len(ln.rstrip()) for ln in lines) < 0.6 * wrap_width
     if len(lines) >= 3 and short and not any(ln.rstrip().endswith("-") for ln in lines):
-        return [Block("item", normalise_spaces(ln), page) for ln in lines]
+        return _short_lines(lines, page, vocab)
     return [Block("paragraph", join_lines(lines, vocab), page)]
+
+
+def _short_lines(lines: list[str], page: int, vocab) -> list[Block]:  # type: ignore[no-untyped-def]
+    """A run of short lines: a list of names (one item per line), except that a line starting in lower case
+    continues the line before it (a sentence set in a narrow column)."""
+    groups: list[list[str]] = []
+    for ln in lines:
+        if groups and ln.strip()[:1].islower():
+            groups[-1].append(ln)
+        else:
+            groups.append([ln])
+    kind = "item" if any(len(g) == 1 for g in groups) and len(groups) >= 3 else "paragraph"
+    return [Block(kind, join_lines(g, vocab), page) for g in groups]  # type: ignore[arg-type]
 
 
 def _items(lines: list[str], page: int, vocab) -> list[Block]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,51 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.errors import install_error_handlers
+from api.ratelimit import RateLimiter
+from api.routes import admin, documents, evidence, health, principles, search, site
+from ccin.settings import Settings, load_settings
+from kb.index import KnowledgeBase
+
+
+def create_app(settings: Settings, kb: KnowledgeBase | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Load the model and the index before the first request, off the event loop.
+        await anyio.to_thread.run_sync(lambda: (app.state.kb.embedder, app.state.kb.table()))
+        yield
+
+    app = FastAPI(
+        title="CCIN Knowledge Base",
+        version="0.1.0",
+        description="Cited passages from the policy outputs of the Co-operative Councils' Innovation Network.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.kb = kb or KnowledgeBase(settings)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origin_list,
+        allow_methods=["GET"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["Retry-After"],
+        max_age=600,
+    )
+    install_error_handlers(app)
+    for module in (search, evidence, documents, principles, health, admin, site):
+        app.include_router(module.router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Entry point for `uvicorn --factory` (and so for several workers over one index)."""
+    return create_app(load_settings())

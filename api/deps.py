@@ -1,0 +1,50 @@
+"""Dependencies shared by the routes, as Annotated aliases."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+
+from api.ratelimit import RateLimiter, client_key
+from ccin.settings import Settings
+from kb.index import KnowledgeBase
+
+
+def get_kb(request: Request) -> KnowledgeBase:
+    return request.app.state.kb
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def rate_limited(request: Request) -> None:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter.check(client_key(request))
+
+
+def require_admin(
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> None:
+    expected = request.app.state.settings.api_key
+    given = x_api_key or (authorization.removeprefix("Bearer ").strip() if authorization else None)
+    if not given:
+        raise HTTPException(401, "admin routes need an API key (X-API-Key header or Authorization: Bearer)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise HTTPException(403, "the API key is not valid for admin routes")
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+KB = Annotated[KnowledgeBase, Depends(get_kb)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+BaseURL = Annotated[str, Depends(base_url)]
+RateLimited = Depends(rate_limited)
+Admin = Depends(require_admin)
