@@ -693,7 +693,7 @@ class PdfFlow:
             self.scanned_pages.append(self.current.number)
 
     def end_scanned(self, more: bool = True) -> None:
-        """Close a scanned stretch; content that follows (`more`) must not land on a page that becomes a picture."""
+        """Close a scanned stretch; content that follows (`more`) must not land on a pictured page."""
         if not self.scanned:
             return
         self.scanned = False
@@ -957,6 +957,9 @@ class PdfFlow:
             else:
                 self.place_box(block)
         self.end_scanned(more=False)
+        if self.page is not None and self.col == 0 and self.at_top:  # e.g. a trailing @pagebreak
+            self.doc.delete_page(self.page.number)
+            self.page = None
         return outline
 
 

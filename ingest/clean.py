@@ -15,20 +15,25 @@ from collections.abc import Iterable
 
 BULLET_RE = re.compile(r"^\s*(?:[•●▪◦‣∙·\-–*]|\d{1,2}[.)])\s+")
 PAGE_NUMBER_RE = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
-_HYPHEN_PREFIXES = {
-    "co", "non", "self", "cost", "well", "long", "short", "multi", "cross", "anti", "cooperative", "co-op",
-    "community", "council", "place", "user", "value", "values", "low", "high", "cash", "not", "in", "ex",
-    "mid", "pre", "post", "part", "full", "small", "large", "large-scale", "test", "age", "year", "one", "two",
-}
+_HYPHEN_PREFIXES = {"co", "non", "self", "cross", "anti", "multi", "pre", "post", "inter", "micro", "semi", "well"}
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 
 
-def vocabulary(texts: Iterable[str]) -> Counter[str]:
-    """Lower-cased words (hyphenated compounds kept whole) with counts, to settle hyphenation questions."""
+def vocabulary(lines: Iterable[str]) -> Counter[str]:
+    """Lower-cased words (hyphenated compounds kept whole) with counts, to settle hyphenation questions.
+    The two fragments around a line-end hyphen are left out: they are the question, not the evidence."""
     counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(word.lower() for word in _WORD_RE.findall(text))
+    previous_hyphenated = False
+    for line in lines:
+        words = [w.lower() for w in _WORD_RE.findall(line)]
+        hyphenated = line.rstrip().endswith("-")
+        if previous_hyphenated and words:
+            words = words[1:]
+        if hyphenated and words:
+            words = words[:-1]
+        counts.update(words)
+        previous_hyphenated = hyphenated
     return counts
 
 
@@ -48,7 +53,9 @@ def join_lines(lines: list[str], vocab: Counter[str] | None = None) -> str:
             continue
         match = re.search(r"([A-Za-z][A-Za-z'’-]*)-$", out)
         first_word = re.match(r"[a-z][A-Za-z'’-]*", line)
-        if match and first_word:
+        if re.search(r"[0-9]-$", out) and re.match(r"[A-Za-z0-9]", line):
+            out = out + line  # "20-" + "year": a break after a real hyphen
+        elif match and first_word:
             head, tail = match.group(1), first_word.group(0)
             keep = _keep_hyphen(head, tail, vocab or Counter())
             out = out[:-1] + ("-" if keep else "") + line
@@ -66,9 +73,13 @@ def _keep_hyphen(head: str, tail: str, vocab: Counter[str]) -> bool:
         return True
     if vocab[joined] > 0:
         return False
-    if "-" in head:  # "co-op-" style: the break is at an existing hyphen
+    if "-" in head or "-" in tail:  # "co-op-" / "step-" + "by-step": the break is at an existing hyphen
         return True
-    return head.lower() in _HYPHEN_PREFIXES
+    if head.lower() in _HYPHEN_PREFIXES:
+        return True
+    # Both halves are words this document uses on their own ("three-quarters", "community-led"): a compound.
+    last = head.lower().split("-")[-1]
+    return len(last) >= 3 and len(tail_part) >= 3 and vocab[last] > 0 and vocab[tail_part.lower()] > 0
 
 
 def margin_signature(text: str) -> str:

@@ -37,6 +37,7 @@ _BOLD_FLAG = 16
 class _Line:
     text: str
     page: int
+    baseline: float
     x0: float
     y0: float
     x1: float
@@ -126,10 +127,29 @@ def _page_lines(page: pymupdf.Page, number: int) -> list[_Line]:
             text = "".join(s["text"] for s in line["spans"])
             size = max(s["size"] for s in spans)
             bold = all((s["flags"] & _BOLD_FLAG) or "bold" in s["font"].lower() for s in spans)
-            lines.append(_Line(text, number, x0, y0, x1, y1, round(size, 1), bold))
+            baseline = spans[0]["origin"][1]
+            lines.append(_Line(text, number, baseline, x0, y0, x1, y1, round(size, 1), bold))
+    lines = _merge_same_baseline(lines, width / 2)
     lines.extend(table_lines)
     _assign_columns(lines, width)
     return _reading_order(lines, page.rect.height)
+
+
+def _merge_same_baseline(lines: list[_Line], mid: float) -> list[_Line]:
+    """Pieces of one visual line (a bullet glyph and its text, spans set separately) become one line;
+    never across the page's middle, where the gutter of a two-column page lies."""
+    merged: list[_Line] = []
+    for line in sorted(lines, key=lambda ln: (round(ln.baseline), ln.x0)):
+        last = merged[-1] if merged else None
+        crosses_gutter = last is not None and last.x1 <= mid + 2 and line.x0 >= mid - 2
+        if last is not None and not crosses_gutter and abs(last.baseline - line.baseline) < 1.5 and 0 <= line.x0 - last.x1 < 14:
+            last.text = last.text.rstrip() + " " + line.text.lstrip()
+            last.x1, last.y0, last.y1 = line.x1, min(last.y0, line.y0), max(last.y1, line.y1)
+            last.size = max(last.size, line.size)
+            last.bold = last.bold and line.bold
+            continue
+        merged.append(line)
+    return merged
 
 
 def _tables(page: pymupdf.Page, number: int) -> tuple[list[_Line], list[tuple[float, float, float, float]]]:
@@ -140,15 +160,14 @@ def _tables(page: pymupdf.Page, number: int) -> tuple[list[_Line], list[tuple[fl
     rows: list[_Line] = []
     boxes = []
     for table in page.find_tables(strategy="lines").tables:
-        cells = table.extract()
-        if len(cells) < 2 or max(len(r) for r in cells) < 2:
+        if len(table.rows) < 2 or table.col_count < 2:
             continue
         x0, y0, x1, y1 = table.bbox
         boxes.append((x0 - 1, y0 - 1, x1 + 1, y1 + 1))
-        for index, (row, row_box) in enumerate(zip(cells, table.rows, strict=False)):
-            text = " | ".join(normalise_spaces((c or "").replace("\n", " ")) for c in row)
-            ry0 = row_box.bbox[1] if row_box.bbox else y0 + index
-            rows.append(_Line(text, number, x0, ry0, x1, ry0 + 1, 0.0, False, row=True))
+        for row in table.rows:
+            cells = [page.get_textbox(pymupdf.Rect(cell)) if cell else "" for cell in row.cells]
+            text = " | ".join(normalise_spaces(join_lines(c.splitlines())) for c in cells)
+            rows.append(_Line(text, number, row.bbox[1], x0, row.bbox[1], x1, row.bbox[1] + 1, 0.0, False, row=True))
     return rows, boxes
 
 
@@ -171,7 +190,7 @@ def _assign_columns(lines: list[_Line], width: float) -> None:
 def _reading_order(lines: list[_Line], height: float) -> list[_Line]:
     body = [ln for ln in lines if _MARGIN * height < ln.y0 and ln.y1 < (1 - _MARGIN) * height]
     two_column = sum(1 for ln in body if ln.column == 1) >= 3 and sum(1 for ln in body if ln.column == 0) >= 3
-    ordered = sorted(lines, key=lambda ln: (round(ln.y0, 1), ln.x0))
+    ordered = sorted(lines, key=lambda ln: (round(ln.baseline, 1), ln.x0))
     if not two_column:
         return ordered
     result: list[_Line] = []
@@ -274,7 +293,9 @@ def _page_blocks(
             previous = ln
             continue
         starts_item = bool(BULLET_RE.match(ln.text))
-        new_block = kind == "heading" or starts_item or previous is None or not _close(previous, ln)
+        # A list item's continuation lines hang indented; a line back at the bullet's margin ends the item.
+        item_ended = kind == "item" and ln.x0 < current[0].x0 + 3
+        new_block = kind == "heading" or starts_item or item_ended or previous is None or not _close(previous, ln)
         if new_block:
             flush()
             kind, level = ("item" if starts_item else "paragraph"), 0
@@ -294,7 +315,8 @@ def _close(previous: _Line, ln: _Line) -> bool:
 
 
 def _merge_across_pages(blocks: list[Block], vocab: Counter[str]) -> list[Block]:
-    """A paragraph cut by a page break continues if it has no final stop and the next starts lower-case."""
+    """A paragraph cut by a column or page break continues when it has no final stop and the next block
+    starts in lower case (or the cut fell inside a hyphenated word)."""
     merged: list[Block] = []
     for block in blocks:
         last = merged[-1] if merged else None
@@ -302,9 +324,9 @@ def _merge_across_pages(blocks: list[Block], vocab: Counter[str]) -> list[Block]
             last is not None
             and last.kind in ("paragraph", "item")
             and block.kind == "paragraph"
-            and block.page == last.page_end + 1
+            and block.page in (last.page_end, last.page_end + 1)
             and not ends_sentence(last.text)
-            and block.text[:1].islower()
+            and (block.text[:1].islower() or last.text.endswith("-"))
         ):
             last.text = join_lines([last.text, block.text], vocab)
             last.page_end = block.page

@@ -237,7 +237,7 @@ mark{background:var(--_mk);color:inherit;padding:0 .1em;border-radius:2px}
         this._principles = list;
         this._chips.textContent = '';
         this._chips.append(this._chipBtn('All principles', '', 'Search every principle'));
-        for (const p of list) this._chipBtn && this._chips.append(this._chipBtn(String(p.name), String(p.id), p.description));
+        for (const p of list) this._chips.append(this._chipBtn(String(p.name), String(p.id), p.description));
       } catch (e) {
         /* the chips are optional: without /principles the widget still searches */
       } finally {
