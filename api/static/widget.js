@@ -30,61 +30,65 @@
  * Properties/methods: el.query (get/set), el.search(q?), el.clear(), el.focus()
  */
 (() => {
-  'use strict';
-  const SRC = document.currentScript && document.currentScript.src;
-  let DEFAULT_API;
-  try { DEFAULT_API = new URL(SRC).origin; } catch (e) { DEFAULT_API = location.origin; }
-  if (!window.customElements || customElements.get('ccin-search')) return;
+'use strict';
+const SRC = document.currentScript && document.currentScript.src;
+let DEFAULT_API;
+try { DEFAULT_API = new URL(SRC).origin; } catch (e) { DEFAULT_API = location.origin; }
+if (!window.customElements || customElements.get('ccin-search')) return;
 
-  const ENT = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'" };
-  const unescapeHtml = (s) => s.replace(/&(amp|lt|gt|quot|#x27|#39);/g, (_, e) => ENT[e]);
-  const FILTERS = [['mode', 'mode'], ['council', 'council'], ['year-from', 'year_from'], ['year-to', 'year_to'], ['type', 'type']];
+const ENT = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'" };
+const unescapeHtml = (s) => s.replace(/&(amp|lt|gt|quot|#x27|#39);/g, (_, e) => ENT[e]);
+const FILTERS = [['mode', 'mode'], ['council', 'council'], ['year-from', 'year_from'], ['year-to', 'year_to'], ['type', 'type']];
 
-  // Tiny DOM builder: every value lands via textContent or setAttribute, never as markup.
-  function h(tag, props, ...kids) {
-    const n = document.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (v == null || v === false) continue;
-      if (k === 'text') n.textContent = v;
-      else if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
-      else n.setAttribute(k, v === true ? '' : v);
-    }
-    n.append(...kids.filter((x) => x != null && x !== ''));
-    return n;
+// Tiny DOM builder: every value lands via textContent or setAttribute, never as markup.
+function h(tag, props, ...kids) {
+  const n = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v == null || v === false) continue;
+    if (k === 'text') n.textContent = v;
+    else n.setAttribute(k, v === true ? '' : v);
   }
+  n.append(...kids.filter((x) => x != null && x !== ''));
+  return n;
+}
 
-  // The snippet is escaped text whose only markup is <mark>…</mark>: rebuild exactly that, nothing else.
-  function snippetNodes(s) {
-    const out = document.createDocumentFragment();
-    let mark = null;
-    for (const p of String(s).split(/(<mark>|<\/mark>)/)) {
-      if (p === '<mark>' && !mark) out.append((mark = h('mark', { part: 'mark' })));
-      else if (p === '</mark>' && mark) mark = null;
-      else if (p) (mark || out).append(unescapeHtml(p));
-    }
-    return out;
+// The snippet is escaped text whose only markup is <mark>…</mark>: rebuild exactly that, nothing else.
+function snippetNodes(s) {
+  const out = document.createDocumentFragment();
+  let mark = null;
+  for (const p of String(s).split(/(<mark>|<\/mark>)/)) {
+    if (p === '<mark>' && !mark) out.append((mark = h('mark', { part: 'mark' })));
+    else if (p === '</mark>' && mark) mark = null;
+    else if (p) (mark || out).append(unescapeHtml(p));
   }
+  return out;
+}
 
-  function safeUrl(u, base) {
-    if (!u) return null;
-    try { const x = new URL(u, base); return /^https?:$/.test(x.protocol) ? x.href : null; } catch (e) { return null; }
+function safeUrl(u, base) {
+  if (!u) return null;
+  try { const x = new URL(u, base); return /^https?:$/.test(x.protocol) ? x.href : null; } catch (e) { return null; }
+}
+
+function errorText(res, data) {
+  if (res.status === 429) {
+    const v = res.headers.get('Retry-After'); // cross-origin: needs Access-Control-Expose-Headers: Retry-After
+    let s = v && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v ? (Date.parse(v) - Date.now()) / 1000 : NaN;
+    s = Number.isFinite(s) ? Math.max(1, Math.ceil(s)) : 0;
+    return `Too many searches — please wait ${s ? `${s} second${s === 1 ? '' : 's'}` : 'a few seconds'} and try again.`;
   }
+  const e = data && data.error;
+  const msg = (e && (e.message || (typeof e === 'string' && e))) || (data && typeof data.detail === 'string' && data.detail);
+  if (res.status < 500) return msg ? String(msg) : `The search service refused this search (HTTP ${res.status}).`;
+  return `Search is unavailable right now (the search service answered HTTP ${res.status}).`;
+}
 
-  function retryAfter(v) {
-    if (v == null || v === '') return null;
-    const n = Number(v);
-    if (Number.isFinite(n)) return Math.max(1, Math.ceil(n));
-    const d = Date.parse(v);
-    return Number.isNaN(d) ? null : Math.max(1, Math.ceil((d - Date.now()) / 1000));
-  }
-
-  const CSS = `
+const CSS = `
 :host{all:initial;display:block;font-family:var(--ccin-font,system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif);font-size:medium;line-height:1.5;
 --_a:var(--ccin-accent,#0f766e);--_bg:var(--ccin-bg,#fff);--_fg:var(--ccin-fg,#1f2933);--_mu:var(--ccin-muted,#5b6675);
 --_mk:var(--ccin-mark-bg,#fde68a);--_r:var(--ccin-radius,10px);--_bd:var(--ccin-border,#d6dbe1);color:var(--_fg)}
 *,*::before,*::after{box-sizing:border-box}
 [hidden]{display:none!important}
-.box{background:var(--_bg);color:var(--_fg);min-width:0}
+.box{color:var(--_fg);min-width:0;container-type:inline-size}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .field{position:relative;display:flex;align-items:center}
 .icon{position:absolute;left:.85em;width:1.1em;height:1.1em;fill:none;stroke:var(--_mu);stroke-width:2.4;stroke-linecap:round;pointer-events:none}
@@ -96,6 +100,7 @@ button{font:inherit;color:inherit;cursor:pointer}
 .clear:hover{background:color-mix(in srgb,var(--_mu) 14%,transparent);color:var(--_fg)}
 button:focus-visible,a:focus-visible{outline:2px solid var(--_a);outline-offset:2px}
 .chips{display:flex;flex-wrap:wrap;gap:.35em;margin-top:.6em}
+@container (max-width:480px){.chips{flex-wrap:nowrap;overflow-x:auto;scrollbar-width:thin;padding-bottom:.3em}.chip{flex:none}}
 .chip{font-size:.8em;padding:.25em .75em;border:1px solid var(--_bd);border-radius:999px;background:var(--_bg);color:var(--_fg)}
 .chip:hover{border-color:var(--_a);color:var(--_a)}
 .chip[aria-pressed=true]{background:var(--_a);border-color:var(--_a);color:var(--_bg)}
@@ -110,6 +115,7 @@ ul{list-style:none;margin:.5em 0 0;padding:0;display:grid;gap:.5em}
 .title{font-weight:650;color:var(--_a);text-decoration:none;line-height:1.3}
 a.title:hover{text-decoration:underline}
 .meta{font-size:.8em;color:var(--_mu);margin:.2em 0 .35em}
+.meta span{white-space:nowrap}
 .snip{margin:0;font-size:.9em;line-height:1.55}
 mark{background:var(--_mk);color:inherit;padding:0 .1em;border-radius:2px}
 .pr{display:flex;flex-wrap:wrap;gap:.3em;margin-top:.5em}
@@ -122,10 +128,9 @@ mark{background:var(--_mk);color:inherit;padding:0 .1em;border-radius:2px}
 :host([variant=page]) input{font-size:1.1em;padding-top:.75em;padding-bottom:.75em}
 :host([variant=page]) ul{gap:.75em}
 :host([variant=page]) .opt{padding:1em 1.15em}
-:host([variant=page]) .title{font-size:1.1em}
 @media (forced-colors:active){.opt[aria-selected=true]{outline-color:Highlight}.chip[aria-pressed=true]{border-width:3px}}`;
 
-  const HTML = `<style>${CSS}</style><div class="box" part="container" role="search">
+const HTML = `<style>${CSS}</style><div id="box" class="box" part="container" role="search">
 <label class="sr" for="q" id="lbl"></label>
 <div class="field" part="field"><svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><circle cx="10.5" cy="10.5" r="6.5"/><path d="m20 20-4.7-4.7"/></svg>
 <input id="q" part="input" type="text" role="combobox" autocomplete="off" aria-autocomplete="list" aria-expanded="false" aria-controls="lb" enterkeyhint="search">
@@ -135,320 +140,289 @@ mark{background:var(--_mk);color:inherit;padding:0 .1em;border-radius:2px}
 <ul id="lb" role="listbox" part="listbox" aria-label="Search results" hidden></ul>
 <button id="more" class="more" part="more" type="button" hidden>More results</button></div>`;
 
-  class CcinSearch extends HTMLElement {
-    static get observedAttributes() {
-      return ['api', 'k', 'principle', 'placeholder', 'label', 'variant', 'no-chips', 'query', 'mode', 'council', 'year-from', 'year-to', 'type'];
-    }
+const FILTER_ATTRS = ['query', 'k', 'principle', 'api', 'mode', 'council', 'year-from', 'year-to', 'type'];
 
-    constructor() {
-      super();
-      const root = this.attachShadow({ mode: 'open' });
-      root.innerHTML = HTML; // static markup only
-      const $ = (id) => root.getElementById(id);
-      this._box = root.querySelector('.box');
-      [this._input, this._clearBtn, this._chips, this._st, this._list, this._moreBtn] = ['q', 'x', 'chips', 'st', 'lb', 'more'].map($);
-      this._lbl = $('lbl');
-      this._results = [];
-      this._active = -1;
-      this._open = false;
+class CcinSearch extends HTMLElement {
+  static get observedAttributes() { return [...FILTER_ATTRS, 'placeholder', 'label', 'variant', 'no-chips']; }
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    root.innerHTML = HTML; // static markup only: API data never goes through innerHTML
+    const e = (this._e = {});
+    for (const id of ['q', 'x', 'chips', 'st', 'lb', 'more', 'lbl', 'box']) e[id] = root.getElementById(id);
+    Object.assign(this, { _results: [], _active: -1, _open: false, _extra: 0, _chip: '' });
+    e.q.addEventListener('input', () => this._onInput());
+    e.q.addEventListener('keydown', (ev) => this._onKey(ev));
+    e.x.addEventListener('click', () => { this.clear(); e.q.focus(); });
+    e.more.addEventListener('click', () => { this._extra += this._pageK(); this._run(); });
+  }
+
+  connectedCallback() {
+    this._ready = true;
+    this._sync();
+    const q = this.getAttribute('query');
+    if (q != null && !this._e.q.value) this._set(q);
+    if (this.query.length >= 2) this._run();
+  }
+
+  disconnectedCallback() {
+    this._ready = false;
+    this._abort();
+  }
+
+  attributeChangedCallback(name, old, val) {
+    if (!this._ready || old === val) return;
+    if (name === 'api') this._principles = null;
+    this._sync();
+    if (name === 'query') this._set(val);
+    if (FILTER_ATTRS.includes(name)) {
       this._extra = 0;
-      this._chip = '';
-      this._input.addEventListener('input', () => this._onInput());
-      this._input.addEventListener('keydown', (e) => this._onKey(e));
-      this._clearBtn.addEventListener('click', () => { this.clear(); this._input.focus(); });
-      this._moreBtn.addEventListener('click', () => { this._extra += this._pageK(); this._run(); });
-    }
-
-    connectedCallback() {
-      this._ready = true;
-      this._sync();
-      const q = this.getAttribute('query');
-      if (q != null && !this._input.value) this._input.value = q;
-      this._clearBtn.hidden = !this._input.value;
-      if (this.query.length >= 2) this._run();
-    }
-
-    disconnectedCallback() {
-      this._ready = false;
-      clearTimeout(this._t);
-      if (this._ctl) this._ctl.abort();
-    }
-
-    attributeChangedCallback(name, old, val) {
-      if (!this._ready || old === val) return;
-      if (name === 'api') this._principles = null;
-      this._sync();
-      if (name === 'query') { this._input.value = val || ''; this._clearBtn.hidden = !this._input.value; }
-      if (['query', 'k', 'principle', 'api', 'mode', 'council', 'year-from', 'year-to', 'type'].includes(name)) {
-        this._extra = 0;
-        if (this.query.length >= 2) this._schedule(0); // coalesce several attribute changes into one search
-        else if (name === 'query') this.clear();
-      }
-    }
-
-    get apiBase() {
-      let b;
-      try { b = new URL(this.getAttribute('api') || DEFAULT_API, location.href).href; } catch (e) { b = DEFAULT_API; }
-      return b.replace(/\/+$/, '');
-    }
-
-    get query() { return this._input.value.trim(); }
-    set query(v) { this._input.value = v == null ? '' : String(v); this._clearBtn.hidden = !this._input.value; this._extra = 0; this._run(true); }
-
-    focus(opts) { this._input.focus(opts); }
-
-    search(q) { if (q != null) this._input.value = String(q); this._clearBtn.hidden = !this._input.value; this._extra = 0; return this._run(true); }
-
-    clear() {
-      clearTimeout(this._t);
-      if (this._ctl) this._ctl.abort();
-      this._ctl = null;
-      this._input.value = '';
-      this._clearBtn.hidden = true;
-      this._box.classList.remove('busy');
-      this._results = [];
-      this._render();
-      this._status('');
-      this._emit('ccin-results', { query: '', count: 0 });
-    }
-
-    _pageK() {
-      const k = parseInt(this.getAttribute('k'), 10);
-      return k > 0 ? Math.min(k, 100) : 5;
-    }
-
-    _sync() {
-      this._input.placeholder = this.getAttribute('placeholder') || 'Search CCIN policy reports…';
-      this._lbl.textContent = this.getAttribute('label') || 'Search CCIN policy reports';
-      const wantChips = !this.hasAttribute('principle') && !this.hasAttribute('no-chips') && this.getAttribute('variant') !== 'page';
-      this._chips.hidden = !wantChips || !this._principles;
-      if (wantChips && !this._principles && !this._loading) this._loadChips();
-    }
-
-    async _loadChips() {
-      this._loading = true;
-      const api = this.apiBase;
-      try {
-        const r = await fetch(`${api}/principles`, { headers: { Accept: 'application/json' } });
-        if (!r.ok) throw new Error(`HTTP ${r.status}`);
-        const data = await r.json();
-        const list = Array.isArray(data) ? data : (data && data.principles) || [];
-        if (api !== this.apiBase) return;
-        this._principles = list;
-        this._chips.textContent = '';
-        this._chips.append(this._chipBtn('All principles', '', 'Search every principle'));
-        for (const p of list) this._chips.append(this._chipBtn(String(p.name), String(p.id), p.description));
-      } catch (e) {
-        /* the chips are optional: without /principles the widget still searches */
-      } finally {
-        this._loading = false;
-        this._sync();
-      }
-    }
-
-    _chipBtn(name, id, desc) {
-      const on = this._chip === id;
-      return h('button', {
-        type: 'button', class: 'chip', part: on ? 'chip selected' : 'chip', 'aria-pressed': String(on), 'data-id': id, title: desc, text: name,
-        onclick: () => {
-          this._chip = this._chip === id ? '' : id;
-          for (const c of this._chips.children) {
-            const sel = c.getAttribute('data-id') === this._chip;
-            c.setAttribute('aria-pressed', String(sel));
-            c.setAttribute('part', sel ? 'chip selected' : 'chip');
-          }
-          this._extra = 0;
-          if (this.query.length >= 2) this._run();
-        },
-      });
-    }
-
-    _params(q) {
-      const p = new URLSearchParams({ q, k: String(this._pageK() + this._extra) });
-      const pr = (this.getAttribute('principle') || '').trim() || this._chip;
-      if (pr) p.set('principle', pr);
-      for (const [attr, name] of FILTERS) {
-        const v = (this.getAttribute(attr) || '').trim();
-        if (v) p.set(name, v);
-      }
-      return p;
-    }
-
-    _onInput() {
-      this._clearBtn.hidden = !this._input.value;
-      this._extra = 0;
-      if (this.query.length < 2) {
-        clearTimeout(this._t);
-        if (this._ctl) this._ctl.abort();
-        this._ctl = null;
-        this._box.classList.remove('busy');
-        if (this._results.length || this._st.textContent) { this._results = []; this._render(); this._status(''); }
-        return;
-      }
-      this._schedule(250);
-    }
-
-    _schedule(ms) {
-      clearTimeout(this._t);
-      this._t = setTimeout(() => this._run(), ms);
-    }
-
-    async _run(explicit) {
-      clearTimeout(this._t);
-      const q = this.query;
-      if (this._ctl) this._ctl.abort();
-      this._ctl = null;
-      if (q.length < 2) {
-        if (explicit) this._status(q ? 'Type at least 2 characters to search.' : '');
-        return;
-      }
-      const ctl = (this._ctl = new AbortController());
-      const params = this._params(q);
-      this._status('Searching…');
-      this._box.classList.add('busy');
-      this._list.setAttribute('aria-busy', 'true');
-      this._emit('ccin-search', { query: q, params: Object.fromEntries(params) });
-      let res, data, err;
-      try {
-        res = await fetch(`${this.apiBase}/search?${params}`, { headers: { Accept: 'application/json' }, signal: ctl.signal });
-        data = await res.json().catch(() => null);
-      } catch (e) {
-        err = 'Search is unavailable right now (could not reach the search service).';
-      }
-      if (ctl !== this._ctl) return; // a newer search (or a clear) took over
-      this._ctl = null;
-      this._box.classList.remove('busy');
-      this._list.removeAttribute('aria-busy');
-      if (!err && !res.ok) err = this._errorText(res, data);
-      this._results = err ? [] : (data && Array.isArray(data.results) ? data.results : []);
-      this._open = true;
-      this._render();
-      const n = this._results.length;
-      if (err) this._status(err, true);
-      else if (n) this._status(`${n} result${n === 1 ? '' : 's'} for “${q}”`);
-      else this._status(`No results for “${q}”. Try fewer words or remove the principle filter.`);
-      this._emit('ccin-results', err ? { query: q, count: 0, error: err } : { query: q, count: n });
-    }
-
-    _errorText(res, data) {
-      if (res.status === 429) {
-        const s = retryAfter(res.headers.get('Retry-After'));
-        return `Too many searches — please wait ${s ? `${s} second${s === 1 ? '' : 's'}` : 'a few seconds'} and try again.`;
-      }
-      const e = data && data.error;
-      const msg = (e && (e.message || (typeof e === 'string' && e))) || (data && typeof data.detail === 'string' && data.detail);
-      if (res.status < 500) return msg ? String(msg) : `The search service refused this search (HTTP ${res.status}).`;
-      return `Search is unavailable right now (the search service answered HTTP ${res.status}).`;
-    }
-
-    _status(text, isErr) {
-      this._st.textContent = text;
-      this._st.classList.toggle('err', !!isErr);
-      this._st.setAttribute('part', isErr ? 'status error' : 'status');
-    }
-
-    _emit(type, detail) {
-      this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
-    }
-
-    _render() {
-      const base = this.apiBase + '/';
-      const page = this.getAttribute('variant') === 'page';
-      this._list.textContent = '';
-      this._results.forEach((r, i) => this._list.append(this._option(r || {}, i, page, base)));
-      this._active = -1;
-      this._setOpen(this._open);
-    }
-
-    _option(r, i, page, base) {
-      const c = r.citation || {};
-      const id = `opt-${i}`;
-      const url = safeUrl(c.url, base);
-      const tgt = this.getAttribute('target');
-      const title = h(url ? 'a' : 'span', {
-        id: `${id}-t`, class: 'title', part: 'title', href: url,
-        target: url && tgt ? tgt : null, rel: url && tgt && tgt !== '_self' ? 'noopener' : null,
-        text: c.title || 'Untitled document',
-      });
-      let pg = null;
-      if (c.page != null) pg = c.page_end != null && c.page_end !== c.page ? `pp. ${c.page}–${c.page_end}` : `p. ${c.page}`;
-      const meta = [c.lead_council, c.year, pg, page && c.type ? String(c.type).replace(/-/g, ' ') : null]
-        .filter((x) => x != null && x !== '').join(' · ');
-      const snip = h('p', { id: `${id}-s`, class: 'snip', part: 'snippet' },
-        r.snippet != null ? snippetNodes(r.snippet) : String(r.text || ''));
-      const pr = Array.isArray(r.principles) && r.principles.length
-        ? h('div', { class: 'pr', part: 'principles', 'aria-label': 'Principles' },
-          ...r.principles.map((p) => h('span', { part: 'principle', text: String(p.name != null ? p.name : `Principle ${p.id}`) })))
-        : null;
-      const also = Array.isArray(r.also_in) && r.also_in.length ? h('p', { class: 'also', part: 'also-in' }, 'Also in: ') : null;
-      if (also) {
-        r.also_in.forEach((a, j) => {
-          const href = safeUrl(a && a.url, base);
-          const label = String((a && (a.label || a.title)) || 'another document');
-          if (j) also.append('; ');
-          also.append(href ? h('a', { href, target: tgt, rel: tgt && tgt !== '_self' ? 'noopener' : null, text: label }) : label);
-        });
-      }
-      const about = page && c.document_id != null
-        ? h('button', {
-          type: 'button', class: 'about', part: 'about', text: 'About this document',
-          onclick: () => this._emit('ccin-about', { documentId: String(c.document_id), citation: c }),
-        })
-        : null;
-      return h('li', {
-        id, role: 'option', class: 'opt', part: 'result', 'aria-selected': 'false',
-        'aria-labelledby': `${id}-t ${id}-m`, 'aria-describedby': `${id}-s`,
-        onclick: (e) => { if (!e.target.closest('a,button')) this._setActive(i); },
-      }, title, h('div', { id: `${id}-m`, class: 'meta', part: 'meta', text: meta }), snip, pr, also, about);
-    }
-
-    _setOpen(open) {
-      this._open = open;
-      const show = open && this._results.length > 0;
-      this._list.hidden = !show;
-      this._input.setAttribute('aria-expanded', String(show));
-      this._moreBtn.hidden = !show || this._results.length < this._pageK() + this._extra;
-      if (!show) this._setActive(-1);
-    }
-
-    _setActive(i) {
-      this._active = i;
-      const opts = this._list.children;
-      for (let j = 0; j < opts.length; j++) opts[j].setAttribute('aria-selected', String(j === i));
-      if (i >= 0 && opts[i]) {
-        this._input.setAttribute('aria-activedescendant', opts[i].id);
-        opts[i].scrollIntoView({ block: 'nearest' });
-      } else this._input.removeAttribute('aria-activedescendant');
-    }
-
-    _openResult(i) {
-      const c = (this._results[i] || {}).citation || {};
-      const url = safeUrl(c.url, this.apiBase + '/');
-      if (!url) return;
-      const tgt = this.getAttribute('target');
-      if (tgt && tgt !== '_self') window.open(url, tgt, 'noopener');
-      else location.assign(url);
-    }
-
-    _onKey(e) {
-      if (e.isComposing) return;
-      const n = this._results.length;
-      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-        if (!n) return;
-        e.preventDefault();
-        const d = e.key === 'ArrowDown' ? 1 : -1;
-        if (!this._open) this._setOpen(true);
-        this._setActive(this._active < 0 ? (d > 0 ? 0 : n - 1) : (this._active + d + n) % n);
-      } else if (e.key === 'Enter') {
-        e.preventDefault();
-        if (this._open && this._active >= 0) this._openResult(this._active);
-        else { this._extra = 0; this._run(true); }
-      } else if (e.key === 'Escape') {
-        if (this._open && n) { e.preventDefault(); this._setOpen(false); }
-        else if (this._input.value) { e.preventDefault(); this.clear(); }
-      }
+      if (this.query.length >= 2) this._schedule(0); // coalesces several attribute changes into one search
+      else if (name === 'query') this.clear();
     }
   }
 
-  customElements.define('ccin-search', CcinSearch);
+  get apiBase() {
+    let b;
+    try { b = new URL(this.getAttribute('api') || DEFAULT_API, location.href).href; } catch (err) { b = DEFAULT_API; }
+    return b.replace(/\/+$/, '');
+  }
+
+  get query() { return this._e.q.value.trim(); }
+  set query(v) { this.search(v); }
+  focus(opts) { this._e.q.focus(opts); }
+  search(q) { if (q != null) this._set(q); this._extra = 0; return this._run(true); }
+
+  clear() {
+    this._abort();
+    this._set('');
+    this._results = [];
+    this._render();
+    this._status('');
+    this._emit('ccin-results', { query: '', count: 0 });
+  }
+
+  _set(v) { this._e.q.value = v == null ? '' : String(v); this._e.x.hidden = !this._e.q.value; }
+
+  _abort() {
+    clearTimeout(this._t);
+    if (this._ctl) this._ctl.abort();
+    this._ctl = null;
+    this._busy(false);
+  }
+
+  _busy(on) {
+    this._e.box.classList.toggle('busy', on);
+    if (on) this._e.lb.setAttribute('aria-busy', 'true'); else this._e.lb.removeAttribute('aria-busy');
+  }
+
+  _pageK() { const k = parseInt(this.getAttribute('k'), 10); return k > 0 ? Math.min(k, 100) : 5; }
+
+  _sync() {
+    const e = this._e;
+    e.q.placeholder = this.getAttribute('placeholder') || 'Search CCIN policy reports…';
+    e.lbl.textContent = this.getAttribute('label') || 'Search CCIN policy reports';
+    const want = !this.hasAttribute('principle') && !this.hasAttribute('no-chips') && this.getAttribute('variant') !== 'page';
+    e.chips.hidden = !want || !this._principles;
+    if (want && !this._principles && !this._loading) this._loadChips();
+  }
+
+  async _loadChips() {
+    this._loading = true;
+    const api = this.apiBase;
+    try {
+      const r = await fetch(`${api}/principles`, { headers: { Accept: 'application/json' } });
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      const data = await r.json();
+      if (api !== this.apiBase) return;
+      this._principles = Array.isArray(data) ? data : (data && data.principles) || [];
+      this._e.chips.replaceChildren(this._chipBtn('All principles', '', 'Search every principle'),
+        ...this._principles.map((p) => this._chipBtn(String(p.name), String(p.id), p.description)));
+    } catch (err) {
+      // chips are optional: without /principles the widget still searches
+    } finally {
+      this._loading = false;
+      this._sync();
+    }
+  }
+
+  _chipBtn(name, id, desc) {
+    const b = h('button', { type: 'button', class: 'chip', 'data-id': id, title: desc, text: name });
+    b.addEventListener('click', () => {
+      this._chip = this._chip === id ? '' : id;
+      this._pressChips();
+      this._extra = 0;
+      if (this.query.length >= 2) this._run();
+    });
+    this._pressChips(b);
+    return b;
+  }
+
+  _pressChips(only) {
+    for (const c of only ? [only] : this._e.chips.children) {
+      const on = c.getAttribute('data-id') === this._chip;
+      c.setAttribute('aria-pressed', String(on));
+      c.setAttribute('part', on ? 'chip selected' : 'chip');
+    }
+  }
+
+  _params(q) {
+    const p = new URLSearchParams({ q, k: String(this._pageK() + this._extra) });
+    const pr = (this.getAttribute('principle') || '').trim() || this._chip;
+    if (pr) p.set('principle', pr);
+    for (const [attr, name] of FILTERS) {
+      const v = (this.getAttribute(attr) || '').trim();
+      if (v) p.set(name, v);
+    }
+    return p;
+  }
+
+  _onInput() {
+    this._set(this._e.q.value);
+    this._extra = 0;
+    if (this.query.length >= 2) return this._schedule(250);
+    this._abort();
+    if (this._results.length || this._e.st.textContent) { this._results = []; this._render(); this._status(''); }
+  }
+
+  _schedule(ms) {
+    clearTimeout(this._t);
+    this._t = setTimeout(() => this._run(), ms);
+  }
+
+  async _run(explicit) {
+    const q = this.query;
+    this._abort();
+    if (q.length < 2) {
+      if (explicit) this._status(q ? 'Type at least 2 characters to search.' : '');
+      return;
+    }
+    const ctl = (this._ctl = new AbortController());
+    const params = this._params(q);
+    this._status('Searching…');
+    this._busy(true);
+    this._emit('ccin-search', { query: q, params: Object.fromEntries(params) });
+    let res, data, err;
+    try {
+      res = await fetch(`${this.apiBase}/search?${params}`, { headers: { Accept: 'application/json' }, signal: ctl.signal });
+      data = await res.json().catch(() => null);
+    } catch (e) {
+      err = 'Search is unavailable right now (could not reach the search service).';
+    }
+    if (ctl !== this._ctl) return; // a newer search (or a clear) took over
+    this._ctl = null;
+    this._busy(false);
+    if (!err && !res.ok) err = errorText(res, data);
+    const list = err ? [] : (data && Array.isArray(data.results) ? data.results : []);
+    const n = list.length;
+    this._results = list;
+    this._open = true;
+    this._render();
+    if (err) this._status(err, true);
+    else if (n) this._status(`${n} result${n === 1 ? '' : 's'} for “${q}”`);
+    else this._status(`No results for “${q}”. Try fewer words or remove the principle filter.`);
+    this._emit('ccin-results', err ? { query: q, count: 0, error: err } : { query: q, count: n });
+  }
+
+  _status(text, isErr) {
+    const st = this._e.st;
+    st.textContent = text;
+    st.classList.toggle('err', !!isErr);
+    st.setAttribute('part', isErr ? 'status error' : 'status');
+  }
+
+  _emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail })); }
+
+  _url(c) { return safeUrl(c && c.url, this.apiBase + '/'); }
+
+  _link(c, cls, text, id) {
+    const href = this._url(c);
+    const tgt = this.getAttribute('target');
+    return h(href ? 'a' : 'span', { id, class: cls, part: cls && 'title', href, text,
+      target: href && tgt, rel: href && tgt && tgt !== '_self' ? 'noopener' : null });
+  }
+
+  _render() {
+    const page = this.getAttribute('variant') === 'page';
+    this._e.lb.replaceChildren(...this._results.map((r, i) => this._option(r || {}, i, page)));
+    this._active = -1;
+    this._setOpen(this._open);
+  }
+
+  _option(r, i, page) {
+    const c = r.citation || {};
+    const id = `opt-${i}`;
+    let pg = null;
+    if (c.page != null) pg = c.page_end != null && c.page_end !== c.page ? `pp. ${c.page}–${c.page_end}` : `p. ${c.page}`;
+    const meta = h('div', { id: `${id}-m`, class: 'meta', part: 'meta' });
+    [c.lead_council, c.year, pg, page && c.type ? String(c.type).replace(/-/g, ' ') : null]
+      .filter((x) => x != null && x !== '').forEach((x, j) => meta.append(j ? ' · ' : '', h('span', { text: String(x) })));
+    const pr = Array.isArray(r.principles) && r.principles.length
+      ? h('div', { class: 'pr', part: 'principles' },
+        ...r.principles.map((p) => h('span', { part: 'principle', text: String(p.name != null ? p.name : `Principle ${p.id}`) })))
+      : null;
+    let also = null;
+    if (Array.isArray(r.also_in) && r.also_in.length) {
+      also = h('p', { class: 'also', part: 'also-in' }, 'Also in: ');
+      r.also_in.forEach((a, j) => also.append(j ? '; ' : '', this._link(a, null, String((a && (a.label || a.title)) || 'another document'))));
+    }
+    let about = null;
+    if (page && c.document_id != null) {
+      about = h('button', { type: 'button', class: 'about', part: 'about', text: 'About this document' });
+      about.addEventListener('click', () => this._emit('ccin-about', { documentId: String(c.document_id), citation: c }));
+    }
+    const li = h('li', { id, role: 'option', class: 'opt', part: 'result', 'aria-selected': 'false',
+      'aria-labelledby': `${id}-t ${id}-m`, 'aria-describedby': `${id}-s` },
+    this._link(c, 'title', c.title || 'Untitled document', `${id}-t`), meta,
+    h('p', { id: `${id}-s`, class: 'snip', part: 'snippet' }, r.snippet != null ? snippetNodes(r.snippet) : String(r.text || '')),
+    pr, also, about);
+    li.addEventListener('click', (ev) => { if (!ev.target.closest('a,button')) this._setActive(i); });
+    return li;
+  }
+
+  _setOpen(open) {
+    const e = this._e;
+    const show = (this._open = open) && this._results.length > 0;
+    e.lb.hidden = !show;
+    e.q.setAttribute('aria-expanded', String(show));
+    e.more.hidden = !show || this._results.length < this._pageK() + this._extra;
+    if (!show) this._setActive(-1);
+  }
+
+  _setActive(i) {
+    const opts = this._e.lb.children;
+    this._active = i;
+    for (let j = 0; j < opts.length; j++) opts[j].setAttribute('aria-selected', String(j === i));
+    if (opts[i]) {
+      this._e.q.setAttribute('aria-activedescendant', opts[i].id);
+      opts[i].scrollIntoView({ block: 'nearest' });
+    } else this._e.q.removeAttribute('aria-activedescendant');
+  }
+
+  _onKey(ev) {
+    if (ev.isComposing) return;
+    const n = this._results.length;
+    const k = ev.key;
+    if (k === 'ArrowDown' || k === 'ArrowUp') {
+      if (!n) return;
+      ev.preventDefault();
+      const d = k === 'ArrowDown' ? 1 : -1;
+      if (!this._open) this._setOpen(true);
+      this._setActive(this._active < 0 ? (d > 0 ? 0 : n - 1) : (this._active + d + n) % n);
+    } else if (k === 'Enter') {
+      ev.preventDefault();
+      if (this._open && this._active >= 0) {
+        const url = this._url((this._results[this._active] || {}).citation);
+        const tgt = this.getAttribute('target');
+        if (url && tgt && tgt !== '_self') window.open(url, tgt, 'noopener');
+        else if (url) location.assign(url);
+      } else this.search();
+    } else if (k === 'Escape') {
+      if (this._open && n) { ev.preventDefault(); this._setOpen(false); } else if (this._e.q.value) { ev.preventDefault(); this.clear(); }
+    }
+  }
+}
+
+customElements.define('ccin-search', CcinSearch);
 })();

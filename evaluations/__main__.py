@@ -1,0 +1,81 @@
+"""One harness: `python -m evaluations [--quick] [--only NAME ...] [--train-tagger]`.
+
+Runs retrieval quality per mode, tagging quality against baselines, ingest throughput, query latency at several
+index sizes and API load; writes evaluations/results/<name>.json and prints one Markdown summary (also written
+to evaluations/results/summary.md), which the README's results table is copied from."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+RESULTS = Path(__file__).resolve().parent / "results"
+STEPS = ("retrieval", "tagging", "ingest", "latency", "load")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evaluations", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="Small sizes and short runs (CI smoke).")
+    parser.add_argument("--only", nargs="*", choices=STEPS, default=list(STEPS))
+    parser.add_argument("--train-tagger", action="store_true", help="Refit the tagger on the dev split and save it.")
+    args = parser.parse_args(argv)
+
+    from evaluations.corpus_index import corpus_index
+    from evaluations.data import load_queries
+    from evaluations.report import summary
+    from evaluations.speed import machine
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    suffix = "-quick" if args.quick else ""
+    context = {"date": dt.date.today().isoformat(), "machine": machine(), "quick": args.quick}
+    kb, report = corpus_index()
+    table = kb.table()
+    context["corpus"] = {"documents": len(kb.registry.versions()), "pages": sum(d.pages for d in kb.registry.all()),
+                         "passages": len(table)}
+    results: dict[str, object] = {}
+
+    if "retrieval" in args.only:
+        from evaluations.retrieval import evaluate_retrieval
+
+        results["retrieval"] = evaluate_retrieval(kb, tune=not args.quick)
+    if "tagging" in args.only:
+        from evaluations.tagging import evaluate_tagging
+
+        results["tagging"] = evaluate_tagging(kb.embedder, train=args.train_tagger)
+    if "ingest" in args.only:
+        from evaluations.speed import CORPUS, ingest_throughput
+
+        files = [CORPUS / "pdfs" / "net-zero.pdf", CORPUS / "pdfs" / "sustainable-food.pdf"] if args.quick else None
+        results["ingest"] = ingest_throughput(files)
+    if "latency" in args.only:
+        from kb.retrieve import Retriever
+        from evaluations.speed import query_latency
+
+        queries = [q.text for q in load_queries()][: 20 if args.quick else 117]
+        sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
+        results["latency"] = query_latency(table, Retriever(kb.embedder), queries, sizes)
+    if "load" in args.only:
+        from evaluations.load import run_load
+
+        queries = [q.text for q in load_queries()]
+        levels = (1, 8) if args.quick else (1, 8, 32)
+        results["load"] = run_load(kb.data_dir, queries, levels, seconds=3 if args.quick else 20)
+
+    for name, value in results.items():
+        (RESULTS / f"{name}{suffix}.json").write_text(json.dumps({"context": context, name: value}, indent=2))
+    text = summary(context, results)
+    (RESULTS / f"summary{suffix}.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

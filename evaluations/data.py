@@ -1,0 +1,71 @@
+"""The labelled data: graded queries (queries.jsonl) and hand-labelled passages (tagging.jsonl), with their
+fixed development/test splits."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class Judgment:
+    document_id: str
+    grade: int
+    evidence: str | None
+
+    def matches(self, document_id: str, normalised_text: str) -> bool:
+        if document_id != self.document_id:
+            return False
+        return self.evidence is None or normalise(self.evidence) in normalised_text
+
+
+@dataclass(frozen=True)
+class Query:
+    id: str
+    text: str
+    category: str
+    split: str
+    judgments: tuple[Judgment, ...]
+
+
+@dataclass(frozen=True)
+class LabelledPassage:
+    id: str
+    document_id: str
+    text: str
+    labels: frozenset[int]
+    split: str
+
+
+def normalise(text: str) -> str:
+    """Lower-case words and numbers only, so table pipes, hyphenation and punctuation never decide relevance."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def load_queries(path: Path = DATA / "queries.jsonl") -> list[Query]:
+    queries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        raw = json.loads(line)
+        judgments = tuple(
+            Judgment(j["document_id"], int(j["grade"]), j.get("evidence") or None) for j in raw["judgments"]
+        )
+        queries.append(Query(raw["id"], raw["query"], raw["category"], raw["split"], judgments))
+    return queries
+
+
+def load_passages(path: Path = DATA / "tagging.jsonl") -> list[LabelledPassage]:
+    passages = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        raw = json.loads(line)
+        passages.append(
+            LabelledPassage(raw["id"], raw["document_id"], raw["text"], frozenset(raw["labels"]), raw["split"])
+        )
+    return passages

@@ -1,0 +1,106 @@
+"""Retrieval quality: one class per method (bm25, dense, hybrid) over the same index and the same graded
+queries. Hybrid's fusion parameters are chosen on the development queries only, then every method is scored
+on the test queries."""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from dataclasses import dataclass
+
+from evaluations.data import Query, load_queries
+from evaluations.metrics import gains, mrr, ndcg, recall
+from kb.filters import Filters
+from kb.fusion import Fusion
+from kb.index import KnowledgeBase
+from kb.retrieve import DEFAULT_FUSION, Retriever
+
+K = 20
+
+
+@dataclass
+class Scores:
+    ndcg10: float
+    mrr10: float
+    recall5: float
+    recall20: float
+    queries: int
+
+    def row(self) -> dict[str, float]:
+        return {"nDCG@10": round(self.ndcg10, 4), "MRR@10": round(self.mrr10, 4), "Recall@5": round(self.recall5, 4),
+                "Recall@20": round(self.recall20, 4), "queries": self.queries}
+
+
+class Method:
+    name = "method"
+    mode = "hybrid"
+
+    def __init__(self, kb: KnowledgeBase, fusion: Fusion = DEFAULT_FUSION) -> None:
+        self.kb = kb
+        self.retriever = Retriever(kb.embedder, fusion)
+
+    def ranked(self, query: str) -> list[tuple[str, str]]:
+        table = self.kb.table()
+        hits = self.retriever.search(table, query, Filters(), K, self.mode)
+        return [(str(table.metas[h.row]["document_id"]), table.texts[h.row]) for h in hits]
+
+    def score(self, queries: list[Query]) -> Scores:
+        rows = []
+        for query in queries:
+            earned = gains(self.ranked(query.text), query.judgments)
+            rows.append((ndcg(earned, query.judgments, 10), mrr(earned, 10), recall(earned, query.judgments, 5),
+                         recall(earned, query.judgments, 20)))
+        columns = list(zip(*rows, strict=True)) if rows else [[0.0]] * 4
+        return Scores(*(statistics.fmean(c) for c in columns), queries=len(queries))
+
+
+class BM25(Method):
+    name, mode = "bm25", "bm25"
+
+
+class Dense(Method):
+    name, mode = "dense", "dense"
+
+
+class Hybrid(Method):
+    name, mode = "hybrid", "hybrid"
+
+
+def tune_fusion(kb: KnowledgeBase, dev: list[Query]) -> tuple[Fusion, list[dict[str, object]]]:
+    """Grid over strategies and weights on the development queries; best nDCG@10 wins (ties: simpler first)."""
+    grid: list[Fusion] = []
+    for bm25_w, dense_w, phrase_w in itertools.product((0.5, 1.0), (1.0, 1.5, 2.0, 3.0), (0.0, 1.0)):
+        for k in (10.0, 60.0):
+            grid.append(Fusion("rrf", bm25_w, dense_w, phrase_w, k))
+        grid.append(Fusion("convex", bm25_w, dense_w, phrase_w))
+    trials = []
+    best, best_score = DEFAULT_FUSION, -1.0
+    for fusion in grid:
+        score = Hybrid(kb, fusion).score(dev).ndcg10
+        trials.append({"fusion": fusion.__dict__, "dev_nDCG@10": round(score, 4)})
+        if score > best_score + 1e-9:
+            best, best_score = fusion, score
+    return best, trials
+
+
+def evaluate_retrieval(kb: KnowledgeBase, tune: bool = True) -> dict[str, object]:
+    queries = load_queries()
+    dev = [q for q in queries if q.split == "dev"]
+    test = [q for q in queries if q.split == "test"]
+    fusion, trials = tune_fusion(kb, dev) if tune else (DEFAULT_FUSION, [])
+    results: dict[str, object] = {"dev_queries": len(dev), "test_queries": len(test), "fusion": fusion.__dict__}
+    for split_name, split in (("dev", dev), ("test", test)):
+        results[split_name] = {
+            "bm25": BM25(kb).score(split).row(),
+            "dense": Dense(kb).score(split).row(),
+            "hybrid": Hybrid(kb, fusion).score(split).row(),
+            "hybrid_default_fusion": Hybrid(kb).score(split).row(),
+        }
+    by_category: dict[str, dict[str, float]] = {}
+    for category in sorted({q.category for q in test}):
+        subset = [q for q in test if q.category == category]
+        by_category[category] = {m.name: round(m.score(subset).ndcg10, 4)
+                                 for m in (BM25(kb), Dense(kb), Hybrid(kb, fusion))}
+    results["test_nDCG@10_by_category"] = by_category
+    results["fusion_trials"] = trials
+    return results

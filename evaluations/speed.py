@@ -1,0 +1,135 @@
+"""Speed benchmarks (never asserted in tests): ingest throughput against embedding alone, and query latency
+per mode at growing index sizes.
+
+Large indexes are synthetic but derived from the corpus: texts are corpus passages with words resampled from
+the corpus vocabulary, vectors are corpus passage vectors plus Gaussian noise, re-normalised. Embedding a
+million real passages is not feasible on this machine (about 17 passages/s)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ccin.settings import load_settings
+from ingest.chunk import ChunkParams
+from ingest.pipeline import Ingestor, load_catalogue
+from kb.filters import Filters
+from kb.index import KnowledgeBase
+from kb.keyword import KeywordIndex
+from kb.retrieve import Retriever
+from kb.table import PassageTable, _columns, embedding_text
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 3),
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000, 3),
+        "n": len(ordered),
+    }
+
+
+def ingest_throughput(files: list[Path] | None = None) -> dict[str, object]:
+    """End-to-end ingest (extract + chunk + embed + tag + index) into a fresh directory, then embedding alone
+    for the very same passage texts with the same model: the difference is the indexing overhead."""
+    catalogue = load_catalogue(None, [CORPUS])
+    paths = files or [CORPUS]
+    with tempfile.TemporaryDirectory() as directory:
+        kb = KnowledgeBase(load_settings(data_dir=Path(directory), query_log=False))
+        kb.embedder.embed_passages(["warm-up"])
+        from ingest.tag import tagger_for
+
+        tagger_for(kb.embedder)
+        report = Ingestor(kb, catalogue, ChunkParams()).run(paths)
+        table = kb.table(fresh=True)
+        texts = [
+            embedding_text(str(m.get("title", "")), __import__("json").loads(m.get("heading_path", "[]")), t)
+            for m, t in zip(table.metas, table.texts, strict=True)
+        ]
+        started = time.perf_counter()
+        kb.embedder.embed_passages(texts)
+        embed_seconds = time.perf_counter() - started
+    extract = max(report.extract_seconds, 1e-9)
+    return {
+        "documents": report.count("indexed"), "pages": report.pages, "passages": report.passages,
+        "end_to_end_seconds": round(report.seconds, 2),
+        "end_to_end_passages_per_s": round(report.passages / report.seconds, 2),
+        "end_to_end_pages_per_s": round(report.pages / report.seconds, 2),
+        "extraction_seconds": round(report.extract_seconds, 2),
+        "extraction_pages_per_s": round(report.pages / extract, 1),
+        "extraction_passages_per_s": round(report.passages / extract, 1),
+        "embedding_only_seconds": round(embed_seconds, 2),
+        "embedding_only_passages_per_s": round(len(texts) / embed_seconds, 2),
+        "overhead_vs_embedding": round((report.seconds - embed_seconds) / embed_seconds, 4),
+    }
+
+
+def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTable:
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(base), size)
+    vocabulary = np.array(" ".join(base.texts).split())
+    texts = []
+    for i, pick in enumerate(picks):
+        words = base.texts[pick].split()
+        swap = rng.random(len(words)) < 0.3
+        replaced = np.where(swap, rng.choice(vocabulary, len(words)), np.array(words, dtype=object))
+        texts.append(" ".join(replaced.tolist()) + f" ref{i}")
+    vectors = base.embeddings[picks] + rng.normal(0, 0.035, (size, base.embeddings.shape[1])).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    metas = []
+    for i, pick in enumerate(picks):
+        meta = dict(base.metas[pick])
+        meta["year"] = int(2017 + (i % 9))
+        meta["dup_group"] = f"s{i}"
+        metas.append(meta)
+    keyword = KeywordIndex.build(texts)
+    return PassageTable(0, [f"s{i}" for i in range(size)], texts, metas, np.ascontiguousarray(vectors), keyword,
+                        *_columns(metas))
+
+
+def query_latency(base: PassageTable, retriever: Retriever, queries: list[str], sizes: list[int]) -> dict[str, object]:
+    """p50/p95 per mode and size, query embedding excluded (queries are embedded once beforehand)."""
+    for query in queries:
+        retriever.embedder.embed_query(query)
+    results: dict[str, object] = {}
+    for size in sizes:
+        started = time.perf_counter()
+        table = synthetic_table(base, size)
+        build_seconds = time.perf_counter() - started
+        with tempfile.TemporaryDirectory() as directory:
+            table.save(Path(directory) / "snapshot")
+            disk = sum(f.stat().st_size for f in (Path(directory) / "snapshot").rglob("*") if f.is_file())
+        row: dict[str, object] = {
+            "build_seconds": round(build_seconds, 1),
+            "vectors_mb": round(table.embeddings.nbytes / 2**20, 1),
+            "snapshot_disk_mb": round(disk / 2**20, 1),
+            "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+        for label, filters in (("unfiltered", Filters()), ("year>=2021", Filters(year_from=2021))):
+            for mode in ("bm25", "dense", "hybrid"):
+                samples = []
+                for query in queries:
+                    t0 = time.perf_counter()
+                    retriever.search(table, query, filters, 10, mode)
+                    samples.append(time.perf_counter() - t0)
+                row[f"{mode} {label}"] = percentiles(samples)
+        results[str(size)] = row
+        del table
+    return results
+
+
+def machine() -> dict[str, object]:
+    return {"cores": os.cpu_count(), "python": os.sys.version.split()[0]}  # type: ignore[attr-defined]
+
+
+def clean(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)

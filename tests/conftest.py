@@ -1,0 +1,157 @@
+"""Shared fixtures: the real packaged model, a real index built from real PDFs, the real app over HTTP, and a
+real Chroma server. Everything runs offline on loopback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from ccin.settings import Settings, load_settings
+from ingest.catalogue import Catalogue
+from ingest.chunk import ChunkParams
+from ingest.pipeline import Ingestor
+from kb.embed import SentenceTransformerEmbedder, packaged_embedder
+from kb.index import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEEDS = ROOT.parent / "shared" / "seeds"
+SAMPLE_IDS = (
+    "net-zero", "sustainable-food", "beyond-asset-transfer", "social-value-toolkit",
+    "growing-inclusive-cooperative-economy", "study-visit-mondragon", "tackling-vawg",
+)
+SEED_PACKS = ("001_e33d7f85c6ea2c8b.txt", "004_d017fc122f128cc7.txt")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceTransformerEmbedder:
+    """The real packaged model, loaded once for the whole session."""
+    return packaged_embedder()
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    return load_settings(data_dir=data_dir, **overrides)
+
+
+def ingest_into(settings: Settings, paths: list[Path], catalogue: Catalogue | None = None) -> KnowledgeBase:
+    kb = KnowledgeBase(settings)
+    Ingestor(kb, catalogue or Catalogue.load(CORPUS / "catalogue.yaml"), ChunkParams()).run(paths)
+    return kb
+
+
+def sample_paths() -> list[Path]:
+    catalogue = Catalogue.load(CORPUS / "catalogue.yaml")
+    by_id = {catalogue.get(f).id: f for f in catalogue.files()}  # type: ignore[union-attr]
+    return [by_id[i] for i in SAMPLE_IDS] + [SEEDS / name for name in SEED_PACKS]
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Path:
+    """A real index (embedded Chroma) of seven sample documents and the two seed members' packs, built once.
+    Tests that write must copy it (see `writable_index`)."""
+    data_dir = tmp_path_factory.mktemp("sample-index") / "data"
+    ingest_into(make_settings(data_dir), sample_paths())
+    return data_dir
+
+
+@pytest.fixture()
+def writable_index(sample_index: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample index for a test that changes it."""
+    target = tmp_path / "data"
+    shutil.copytree(sample_index, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def kb(sample_index: Path) -> KnowledgeBase:
+    return KnowledgeBase(make_settings(sample_index))
+
+
+class LiveServer:
+    """The real app served by uvicorn in a background thread on a free loopback port."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 120
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the app did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(sample_index: Path) -> Iterator[LiveServer]:
+    """The real app over HTTP on the sample index (read-only use), CORS allowing one origin, admin key 'test-key'."""
+    settings = make_settings(sample_index, api_key="test-key", cors_origins="http://allowed.example",
+                             rate_limit_per_minute=0)
+    with LiveServer(settings) as server:
+        yield server
+
+
+@pytest.fixture()
+def http(live_server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live_server.url, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Chroma server (`chroma run`, shipped with chromadb) on a free loopback port."""
+    path = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    process = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("chroma run did not start")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
