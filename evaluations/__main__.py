@@ -25,7 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evaluations", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="Small sizes and short runs (CI smoke).")
     parser.add_argument("--only", nargs="*", choices=STEPS, default=list(STEPS))
-    parser.add_argument("--train-tagger", action="store_true", help="Refit the tagger on the dev split and save it.")
+    parser.add_argument(
+        "--train-tagger", action="store_true", help="Refit the tagger on the dev split and save it."
+    )
     args = parser.parse_args(argv)
 
     from evaluations.corpus_index import corpus_index
@@ -38,8 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     context = {"date": dt.date.today().isoformat(), "machine": machine(), "quick": args.quick}
     kb, report = corpus_index()
     table = kb.table()
-    context["corpus"] = {"documents": len(kb.registry.versions()), "pages": sum(d.pages for d in kb.registry.all()),
-                         "passages": len(table)}
+    context["corpus"] = {
+        "documents": len(kb.registry.versions()),
+        "pages": sum(d.pages for d in kb.registry.all()),
+        "passages": len(table),
+    }
     results: dict[str, object] = {}
 
     if "retrieval" in args.only:
@@ -53,7 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     if "ingest" in args.only:
         from evaluations.speed import CORPUS, ingest_throughput
 
-        files = [CORPUS / "pdfs" / "net-zero.pdf", CORPUS / "pdfs" / "sustainable-food.pdf"] if args.quick else None
+        files = (
+            [CORPUS / "pdfs" / "net-zero.pdf", CORPUS / "pdfs" / "sustainable-food.pdf"]
+            if args.quick
+            else None
+        )
         results["ingest"] = ingest_throughput(files)
     if "latency" in args.only:
         from kb.retrieve import Retriever

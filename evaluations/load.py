@@ -23,12 +23,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def run_load(data_dir: Path, queries: list[str], levels: tuple[int, ...], seconds: float) -> dict[str, object]:
+def run_load(
+    data_dir: Path, queries: list[str], levels: tuple[int, ...], seconds: float
+) -> dict[str, object]:
     port = _free_port()
-    env = {**os.environ, "CCIN_DATA_DIR": str(data_dir), "CCIN_RATE_LIMIT_PER_MINUTE": "0", "CCIN_QUERY_LOG": "false"}
+    env = {
+        **os.environ,
+        "CCIN_DATA_DIR": str(data_dir),
+        "CCIN_RATE_LIMIT_PER_MINUTE": "0",
+        "CCIN_QUERY_LOG": "false",
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "ccin.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -74,7 +83,9 @@ def run_load(data_dir: Path, queries: list[str], levels: tuple[int, ...], second
                 thread.join()
             wall = time.perf_counter() - started
             results[f"concurrency {level}"] = {
-                **percentiles(latencies), "requests_per_s": round(len(latencies) / wall, 1), "errors": errors[0],
+                **percentiles(latencies),
+                "requests_per_s": round(len(latencies) / wall, 1),
+                "errors": errors[0],
             }
         return results
     finally:

@@ -27,8 +27,13 @@ class Scores:
     queries: int
 
     def row(self) -> dict[str, float]:
-        return {"nDCG@10": round(self.ndcg10, 4), "MRR@10": round(self.mrr10, 4), "Recall@5": round(self.recall5, 4),
-                "Recall@20": round(self.recall20, 4), "queries": self.queries}
+        return {
+            "nDCG@10": round(self.ndcg10, 4),
+            "MRR@10": round(self.mrr10, 4),
+            "Recall@5": round(self.recall5, 4),
+            "Recall@20": round(self.recall20, 4),
+            "queries": self.queries,
+        }
 
 
 class Method:
@@ -48,8 +53,14 @@ class Method:
         rows = []
         for query in queries:
             earned = gains(self.ranked(query.text), query.judgments)
-            rows.append((ndcg(earned, query.judgments, 10), mrr(earned, 10), recall(earned, query.judgments, 5),
-                         recall(earned, query.judgments, 20)))
+            rows.append(
+                (
+                    ndcg(earned, query.judgments, 10),
+                    mrr(earned, 10),
+                    recall(earned, query.judgments, 5),
+                    recall(earned, query.judgments, 20),
+                )
+            )
         columns = list(zip(*rows, strict=True)) if rows else [[0.0]] * 4
         return Scores(*(statistics.fmean(c) for c in columns), queries=len(queries))
 
@@ -67,9 +78,11 @@ class Hybrid(Method):
 
 
 def tune_fusion(kb: KnowledgeBase, dev: list[Query]) -> tuple[Fusion, list[dict[str, object]]]:
-    """Grid over strategies and weights on the development queries; best nDCG@10 wins (ties: simpler first)."""
+    """Grid over strategies and weights on the development queries; best nDCG@10 wins (ties: first in grid).
+    The exact-phrase list always has some weight: guarding exact title/phrase matches is a requirement, so
+    only its size is tuned."""
     grid: list[Fusion] = []
-    for bm25_w, dense_w, phrase_w in itertools.product((0.5, 1.0), (1.0, 1.5, 2.0, 3.0), (0.0, 1.0)):
+    for bm25_w, dense_w, phrase_w in itertools.product((0.5, 1.0), (1.0, 1.5, 2.0, 3.0), (0.5, 1.0, 2.0)):
         for k in (10.0, 60.0):
             grid.append(Fusion("rrf", bm25_w, dense_w, phrase_w, k))
         grid.append(Fusion("convex", bm25_w, dense_w, phrase_w))
@@ -88,7 +101,11 @@ def evaluate_retrieval(kb: KnowledgeBase, tune: bool = True) -> dict[str, object
     dev = [q for q in queries if q.split == "dev"]
     test = [q for q in queries if q.split == "test"]
     fusion, trials = tune_fusion(kb, dev) if tune else (DEFAULT_FUSION, [])
-    results: dict[str, object] = {"dev_queries": len(dev), "test_queries": len(test), "fusion": fusion.__dict__}
+    results: dict[str, object] = {
+        "dev_queries": len(dev),
+        "test_queries": len(test),
+        "fusion": fusion.__dict__,
+    }
     for split_name, split in (("dev", dev), ("test", test)):
         results[split_name] = {
             "bm25": BM25(kb).score(split).row(),
@@ -99,8 +116,9 @@ def evaluate_retrieval(kb: KnowledgeBase, tune: bool = True) -> dict[str, object
     by_category: dict[str, dict[str, float]] = {}
     for category in sorted({q.category for q in test}):
         subset = [q for q in test if q.category == category]
-        by_category[category] = {m.name: round(m.score(subset).ndcg10, 4)
-                                 for m in (BM25(kb), Dense(kb), Hybrid(kb, fusion))}
+        by_category[category] = {
+            m.name: round(m.score(subset).ndcg10, 4) for m in (BM25(kb), Dense(kb), Hybrid(kb, fusion))
+        }
     results["test_nDCG@10_by_category"] = by_category
     results["fusion_trials"] = trials
     return results

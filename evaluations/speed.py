@@ -49,8 +49,11 @@ def ingest_throughput(files: list[Path] | None = None) -> dict[str, object]:
         from ingest.tag import tagger_for
 
         tagger_for(kb.embedder)
-        report = Ingestor(kb, catalogue, ChunkParams()).run(paths)
-        table = kb.table(fresh=True)
+        ingestor = Ingestor(kb, catalogue, ChunkParams())
+        report = ingestor.run(paths)
+        started = time.perf_counter()
+        table = kb.save_snapshot()
+        snapshot_seconds = time.perf_counter() - started
         texts = [
             embedding_text(str(m.get("title", "")), __import__("json").loads(m.get("heading_path", "[]")), t)
             for m, t in zip(table.metas, table.texts, strict=True)
@@ -60,7 +63,9 @@ def ingest_throughput(files: list[Path] | None = None) -> dict[str, object]:
         embed_seconds = time.perf_counter() - started
     extract = max(report.extract_seconds, 1e-9)
     return {
-        "documents": report.count("indexed"), "pages": report.pages, "passages": report.passages,
+        "documents": report.count("indexed"),
+        "pages": report.pages,
+        "passages": report.passages,
         "end_to_end_seconds": round(report.seconds, 2),
         "end_to_end_passages_per_s": round(report.passages / report.seconds, 2),
         "end_to_end_pages_per_s": round(report.pages / report.seconds, 2),
@@ -70,6 +75,15 @@ def ingest_throughput(files: list[Path] | None = None) -> dict[str, object]:
         "embedding_only_seconds": round(embed_seconds, 2),
         "embedding_only_passages_per_s": round(len(texts) / embed_seconds, 2),
         "overhead_vs_embedding": round((report.seconds - embed_seconds) / embed_seconds, 4),
+        "stage_seconds": {
+            stage: round(report.stage_seconds(stage), 2) for stage in ("chunk", "embed", "tag", "index")
+        },
+        "indexing_overhead_vs_embedding": round(
+            (report.stage_seconds("tag") + report.stage_seconds("index") + snapshot_seconds)
+            / max(report.stage_seconds("embed"), 1e-9),
+            4,
+        ),
+        "snapshot_seconds": round(snapshot_seconds, 2),
     }
 
 
@@ -83,7 +97,9 @@ def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTabl
         swap = rng.random(len(words)) < 0.3
         replaced = np.where(swap, rng.choice(vocabulary, len(words)), np.array(words, dtype=object))
         texts.append(" ".join(replaced.tolist()) + f" ref{i}")
-    vectors = base.embeddings[picks] + rng.normal(0, 0.035, (size, base.embeddings.shape[1])).astype(np.float32)
+    vectors = base.embeddings[picks] + rng.normal(0, 0.035, (size, base.embeddings.shape[1])).astype(
+        np.float32
+    )
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     metas = []
     for i, pick in enumerate(picks):
@@ -92,11 +108,20 @@ def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTabl
         meta["dup_group"] = f"s{i}"
         metas.append(meta)
     keyword = KeywordIndex.build(texts)
-    return PassageTable(0, [f"s{i}" for i in range(size)], texts, metas, np.ascontiguousarray(vectors), keyword,
-                        *_columns(metas))
+    return PassageTable(
+        0,
+        [f"s{i}" for i in range(size)],
+        texts,
+        metas,
+        np.ascontiguousarray(vectors),
+        keyword,
+        *_columns(metas),
+    )
 
 
-def query_latency(base: PassageTable, retriever: Retriever, queries: list[str], sizes: list[int]) -> dict[str, object]:
+def query_latency(
+    base: PassageTable, retriever: Retriever, queries: list[str], sizes: list[int]
+) -> dict[str, object]:
     """p50/p95 per mode and size, query embedding excluded (queries are embedded once beforehand)."""
     for query in queries:
         retriever.embedder.embed_query(query)

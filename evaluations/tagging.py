@@ -44,16 +44,26 @@ def prf(truth: np.ndarray, predicted: np.ndarray) -> dict[str, object]:
         r = tp / (tp + fn) if tp + fn else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
         f1s.append(f)
-        rows[pid] = {"name": NAMES[pid], "precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
-                     "support": int(truth[:, j].sum())}
+        rows[pid] = {
+            "name": NAMES[pid],
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f, 3),
+            "support": int(truth[:, j].sum()),
+        }
     tp = int((truth & predicted).sum())
     fp = int((~truth & predicted).sum())
     fn = int((truth & ~predicted).sum())
     micro_p = tp / (tp + fp) if tp + fp else 0.0
     micro_r = tp / (tp + fn) if tp + fn else 0.0
     micro = 2 * micro_p * micro_r / (micro_p + micro_r) if micro_p + micro_r else 0.0
-    return {"macro_f1": round(float(np.mean(f1s)), 4), "micro_f1": round(micro, 4),
-            "micro_precision": round(micro_p, 4), "micro_recall": round(micro_r, 4), "per_principle": rows}
+    return {
+        "macro_f1": round(float(np.mean(f1s)), 4),
+        "micro_f1": round(micro, 4),
+        "micro_precision": round(micro_p, 4),
+        "micro_recall": round(micro_r, 4),
+        "per_principle": rows,
+    }
 
 
 def best_thresholds(truth: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -92,9 +102,13 @@ def prepare(embedder: Embedder) -> Prepared:
     titles = _titles()
     started = time.perf_counter()
     dev_e = embedder.embed_passages([embedding_text(titles.get(p.document_id, ""), [], p.text) for p in dev])
-    test_e = embedder.embed_passages([embedding_text(titles.get(p.document_id, ""), [], p.text) for p in test])
+    test_e = embedder.embed_passages(
+        [embedding_text(titles.get(p.document_id, ""), [], p.text) for p in test]
+    )
     per_passage = (time.perf_counter() - started) / max(1, len(dev) + len(test))
-    return Prepared(dev, test, len(test_all) - len(test), PrincipleSpace.build(embedder), dev_e, test_e, per_passage)
+    return Prepared(
+        dev, test, len(test_all) - len(test), PrincipleSpace.build(embedder), dev_e, test_e, per_passage
+    )
 
 
 def _titles() -> dict[str, str]:
@@ -146,7 +160,8 @@ def evaluate_tagging(embedder: Embedder, train: bool = False) -> dict[str, objec
     dev_truth, test_truth = label_matrix(prepared.dev), label_matrix(prepared.test)
     dev_texts, test_texts = [p.text for p in prepared.dev], [p.text for p in prepared.test]
     results: dict[str, object] = {
-        "dev_passages": len(prepared.dev), "test_passages": len(prepared.test),
+        "dev_passages": len(prepared.dev),
+        "test_passages": len(prepared.test),
         "test_excluded_as_near_duplicates_of_dev": prepared.excluded_test,
     }
 
@@ -157,7 +172,8 @@ def evaluate_tagging(embedder: Embedder, train: bool = False) -> dict[str, objec
 
     # Baseline 2: nearest principle description by cosine — the single nearest, if its cosine clears a dev-tuned bar.
     results["baseline_nearest_description"] = prf(
-        test_truth, _nearest(prepared.test_embeddings, space, _best_bar(prepared.dev_embeddings, space, dev_truth))
+        test_truth,
+        _nearest(prepared.test_embeddings, space, _best_bar(prepared.dev_embeddings, space, dev_truth)),
     )
 
     # Exemplar similarity alone (the tagger's fallback when no trained head ships).

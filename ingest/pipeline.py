@@ -52,6 +52,7 @@ class FileOutcome:
     passages: int = 0
     warnings: list[str] = field(default_factory=list)
     extract_seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # chunk, embed, tag, index
 
 
 @dataclass
@@ -75,6 +76,9 @@ class IngestReport:
     def extract_seconds(self) -> float:
         return sum(o.extract_seconds for o in self.outcomes)
 
+    def stage_seconds(self, stage: str) -> float:
+        return sum(o.stage_seconds.get(stage, 0.0) for o in self.outcomes)
+
     def summary(self) -> str:
         seconds = max(self.seconds, 1e-9)
         extract = max(self.extract_seconds, 1e-9)
@@ -95,7 +99,9 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             patterns = _ignore_patterns(path)
             for file in sorted(path.rglob("*")):
                 relative = file.relative_to(path).as_posix()
-                if not file.is_file() or any(part.startswith((".", "__")) for part in file.relative_to(path).parts):
+                if not file.is_file() or any(
+                    part.startswith((".", "__")) for part in file.relative_to(path).parts
+                ):
                     continue
                 if file.name in CATALOGUE_NAMES or any(fnmatch.fnmatch(relative, p) for p in patterns):
                     continue
@@ -110,7 +116,9 @@ def _ignore_patterns(folder: Path) -> list[str]:
     if not ignore.is_file():
         return []
     lines = [ln.strip() for ln in ignore.read_text(encoding="utf-8").splitlines()]
-    return [ln.rstrip("/") + ("/*" if ln.endswith("/") else "") for ln in lines if ln and not ln.startswith("#")]
+    return [
+        ln.rstrip("/") + ("/*" if ln.endswith("/") else "") for ln in lines if ln and not ln.startswith("#")
+    ]
 
 
 def find_catalogue(paths: Iterable[Path]) -> Path | None:
@@ -163,29 +171,56 @@ class Ingestor:
         current = self.kb.registry.get(meta.id)
         if current is not None and current.version == version:
             return FileOutcome(path, "unchanged", document_id=meta.id, pages=current.pages)
-        if current is not None and current.source and Path(current.source) != path and Path(current.source).exists():
+        if (
+            current is not None
+            and current.source
+            and Path(current.source) != path
+            and Path(current.source).exists()
+        ):
             return FileOutcome(path, "failed", f"document id {meta.id!r} is already used by {current.source}")
+        started = time.perf_counter()
         _, passages = chunk(meta.id, version, extraction.blocks, self.params)
         if not passages:
             return FileOutcome(path, "failed", "no text found after cleaning")
-        self.index(meta, version, extraction.page_count, path, passages)
+        stages = {"chunk": time.perf_counter() - started}
+        self.index(meta, version, extraction.page_count, path, passages, stages)
         warnings.extend(extraction.warnings)
         return FileOutcome(
-            path, "indexed", document_id=meta.id, pages=extraction.page_count, passages=len(passages),
-            warnings=warnings, extract_seconds=extract_seconds,
+            path,
+            "indexed",
+            document_id=meta.id,
+            pages=extraction.page_count,
+            passages=len(passages),
+            warnings=warnings,
+            extract_seconds=extract_seconds,
+            stage_seconds=stages,
         )
 
-    def index(self, meta: DocumentMeta, version: str, pages: int, path: Path, passages: list[Passage]) -> None:
+    def index(
+        self,
+        meta: DocumentMeta,
+        version: str,
+        pages: int,
+        path: Path,
+        passages: list[Passage],
+        stages: dict[str, float] | None = None,
+    ) -> None:
+        stages = stages if stages is not None else {}
         embedder = self.kb.embedder
         texts = [embedding_text(meta.title, p.heading_path, p.text) for p in passages]
+        started = time.perf_counter()
         embeddings = embedder.embed_passages(texts)
+        stages["embed"] = time.perf_counter() - started
         tagged = tagger_for(embedder).tag(passages, embeddings)
+        stages["tag"] = time.perf_counter() - started - stages["embed"]
+        started = time.perf_counter()
         stored = self.kb.files_dir / f"{meta.id}{path.suffix.lower()}"
         stored.parent.mkdir(parents=True, exist_ok=True)
         temporary = stored.with_name(stored.name + ".part")
         shutil.copyfile(path, temporary)
         temporary.replace(stored)
         self.kb.commit(meta, version, pages, str(stored), str(path), tagged, embeddings)
+        stages["index"] = time.perf_counter() - started
 
     def _meta(self, path: Path, catalogued: DocumentMeta | None, extraction: Extraction) -> DocumentMeta:
         if catalogued is None:
@@ -193,7 +228,10 @@ class Ingestor:
         return catalogued
 
     def run(
-        self, paths: list[Path], prune: bool = False, on_outcome: Callable[[FileOutcome], None] | None = None,
+        self,
+        paths: list[Path],
+        prune: bool = False,
+        on_outcome: Callable[[FileOutcome], None] | None = None,
         progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda files: files,
     ) -> IngestReport:
         started = time.perf_counter()
@@ -206,7 +244,11 @@ class Ingestor:
                 on_outcome(outcome)
         if prune:
             report.pruned = self.prune(paths)
-        if report.count("indexed") or report.pruned or self.kb.table().generation != self.kb.registry.generation():
+        if (
+            report.count("indexed")
+            or report.pruned
+            or self.kb.table().generation != self.kb.registry.generation()
+        ):
             self.kb.save_snapshot()
         elif not (self.kb.snapshot_dir / "manifest.json").is_file():
             self.kb.save_snapshot()
@@ -246,12 +288,23 @@ def outcome_line(outcome: FileOutcome) -> str:
 def report_json(report: IngestReport) -> str:
     return json.dumps(
         {
-            "indexed": report.count("indexed"), "unchanged": report.count("unchanged"),
-            "failed": report.count("failed"), "pruned": report.pruned, "pages": report.pages,
-            "passages": report.passages, "seconds": round(report.seconds, 3),
+            "indexed": report.count("indexed"),
+            "unchanged": report.count("unchanged"),
+            "failed": report.count("failed"),
+            "pruned": report.pruned,
+            "pages": report.pages,
+            "passages": report.passages,
+            "seconds": round(report.seconds, 3),
             "files": [
-                {"path": str(o.path), "status": o.status, "reason": o.reason, "document_id": o.document_id,
-                 "pages": o.pages, "passages": o.passages, "warnings": o.warnings}
+                {
+                    "path": str(o.path),
+                    "status": o.status,
+                    "reason": o.reason,
+                    "document_id": o.document_id,
+                    "pages": o.pages,
+                    "passages": o.passages,
+                    "warnings": o.warnings,
+                }
                 for o in report.outcomes
             ],
         },

@@ -7,10 +7,12 @@ downloaded. Vectors are L2-normalised, so a dot product is the cosine similarity
 from __future__ import annotations
 
 import os
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
-from threading import Lock
-from typing import Protocol
+from threading import Event, Lock
+from typing import Protocol, cast
 
 import numpy as np
 
@@ -41,28 +43,84 @@ class SentenceTransformerEmbedder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = Lock()
+        self._batcher = _QueryBatcher(self.embed_passages)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self._model.encode(
-            texts, batch_size=self._batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            texts,
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
+        """Cached; concurrent cache misses are encoded together in one batch (see `_QueryBatcher`)."""
         with self._lock:
             cached = self._cache.get(text)
             if cached is not None:
                 self._cache.move_to_end(text)
                 return cached
-        vector = self.embed_passages([text])[0]
+        vector = self._batcher.embed(text)
         with self._lock:
             self._cache[text] = vector
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return vector
+
+
+class _QueryBatcher:
+    """Micro-batching for queries arriving at the same time from several request threads.
+
+    The first thread to arrive becomes the leader: it waits `window_s` for others to join, then encodes
+    every waiting query in one forward pass and hands each caller its vector. On a CPU one batch of eight
+    short queries costs little more than one query, so under concurrent load the queue drains several times
+    faster than one-by-one encoding; a lone query pays only the short window.
+    """
+
+    def __init__(
+        self, encode: Callable[[list[str]], np.ndarray], window_s: float = 0.002, max_batch: int = 32
+    ) -> None:
+        self._encode = encode
+        self._window_s = window_s
+        self._max_batch = max_batch
+        self._lock = Lock()
+        self._pending: list[tuple[str, Event, list[np.ndarray]]] = []
+        self._leader_active = False
+
+    def embed(self, text: str) -> np.ndarray:
+        done, slot = Event(), cast(list[np.ndarray], [])
+        with self._lock:
+            self._pending.append((text, done, slot))
+            lead = not self._leader_active
+            if lead:
+                self._leader_active = True
+        if lead:
+            time.sleep(self._window_s)
+            while True:
+                with self._lock:
+                    batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+                    if not batch:
+                        self._leader_active = False
+                        break
+                try:
+                    vectors = self._encode([t for t, _, _ in batch])
+                    for (_, event, holder), vector in zip(batch, vectors, strict=True):
+                        holder.append(vector)
+                        event.set()
+                except BaseException:
+                    for _, event, _ in batch:
+                        event.set()
+                    with self._lock:
+                        self._leader_active = False
+                    raise
+        done.wait()
+        if not slot:
+            raise RuntimeError("query embedding failed")
+        return slot[0]
 
 
 @lru_cache(maxsize=1)
