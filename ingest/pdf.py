@@ -55,6 +55,7 @@ def extract_pdf(path: Path) -> Extraction:
         raise UnreadableDocument("empty file (0 bytes)")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise UnreadableDocument("not a PDF (no %PDF header): the file is corrupt or of another type")
+    pymupdf.TOOLS.reset_mupdf_warnings()
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:
@@ -62,10 +63,14 @@ def extract_pdf(path: Path) -> Extraction:
     with doc:
         if doc.needs_pass or doc.is_encrypted:
             raise UnreadableDocument("password-protected PDF: it cannot be read without its password")
-        if doc.page_count == 0:
-            raise UnreadableDocument("PDF has no pages")
-        if getattr(doc, "is_repaired", False) and b"%%EOF" not in data[-1024:]:
+        # Before the page count: a cut-off file usually loses its page tree too, and "truncated" is the cause.
+        repaired = bool(getattr(doc, "is_repaired", False))
+        if repaired and b"%%EOF" not in data[-1024:]:
             raise UnreadableDocument("truncated PDF: the file ends before its end-of-file marker")
+        if doc.page_count == 0:
+            if repaired:
+                raise UnreadableDocument(f"corrupt PDF: no pages could be found ({_damage() or 'repair failed'})")
+            raise UnreadableDocument("PDF has no pages")
         meta = doc.metadata or {}
         pages: list[list[_Line]] = []
         ocr_pages: list[int] = []
@@ -78,7 +83,10 @@ def extract_pdf(path: Path) -> Extraction:
             if not lines and (page.get_images() or page.get_drawings()):
                 ocr_pages.append(number + 1)
             pages.append(lines)
+    damage = _damage()
     if not any(pages):
+        if damage:
+            raise UnreadableDocument(f"damaged PDF: no readable text on any page ({damage})")
         if ocr_pages:
             raise UnreadableDocument(
                 f"image-only PDF: no text layer on any of its {len(pages)} page(s); it needs OCR"
@@ -86,6 +94,11 @@ def extract_pdf(path: Path) -> Extraction:
         raise UnreadableDocument("PDF has no text on any page")
     blocks = _blocks(pages)
     warnings = [f"page {n} has no text layer (scanned image): needs OCR" for n in ocr_pages]
+    if damage:
+        # A damaged content stream reads as an empty page: say so rather than index half a document silently.
+        empty = [str(n) for n, lines in enumerate(pages, start=1) if not lines and n not in ocr_pages]
+        lost = f"; no text recovered from page(s) {', '.join(empty)}" if empty else ""
+        warnings.append(f"damaged PDF: parts could not be read ({damage}){lost}")
     return Extraction(
         blocks=blocks,
         page_count=len(pages),
@@ -95,6 +108,15 @@ def extract_pdf(path: Path) -> Extraction:
         ocr_pages=ocr_pages,
         warnings=warnings,
     )
+
+
+def _damage() -> str | None:
+    """The first error MuPDF recorded since the last reset (it repairs or skips broken objects silently).
+    MuPDF's warning log is process-wide, so concurrent extractions may see each other's problems."""
+    for line in pymupdf.TOOLS.mupdf_warnings(reset=True).splitlines():
+        if "error" in line.lower() or "cannot" in line.lower() or "broken" in line.lower():
+            return line.strip()[:160]
+    return None
 
 
 def _reason(exc: Exception) -> str:

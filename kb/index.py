@@ -73,8 +73,17 @@ class KnowledgeBase:
                 loaded = PassageTable.load(self.snapshot_dir)
                 if loaded is None or loaded.generation != generation:
                     loaded = self._rebuild(generation)
+                    self._try_save(loaded)
                 self._table = loaded
             return self._table
+
+    def _try_save(self, table: PassageTable) -> None:
+        """Persist a rebuilt snapshot for the next process; another process saving at the same moment or a
+        read-only data directory only means the next process rebuilds too."""
+        try:
+            table.save(self.snapshot_dir)
+        except OSError:
+            pass
 
     def _rebuild(self, generation: int) -> PassageTable:
         return PassageTable.build(self.store.rows(), self.registry.versions(), generation)

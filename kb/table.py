@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from kb.keyword import KeywordIndex
+from kb.keyword import TOKENIZER_VERSION, KeywordIndex
 from kb.store import StoredRows
 
 
@@ -64,7 +64,9 @@ class PassageTable:
             for pid, text, meta in zip(self.ids, self.texts, self.metas, strict=True):
                 out.write(json.dumps({"id": pid, "text": text, "meta": meta}) + "\n")
         self.keyword.save(staging / "bm25")
-        (staging / "manifest.json").write_text(json.dumps({"generation": self.generation, "count": len(self)}))
+        (staging / "manifest.json").write_text(
+            json.dumps({"generation": self.generation, "count": len(self), "tokenizer": TOKENIZER_VERSION})
+        )
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if directory.exists():
@@ -76,6 +78,8 @@ class PassageTable:
     def load(cls, directory: Path) -> PassageTable | None:
         try:
             manifest = json.loads((directory / "manifest.json").read_text())
+            if manifest.get("tokenizer") != TOKENIZER_VERSION:
+                return None
             embeddings = np.load(directory / "vectors.npy")
             records = [json.loads(line) for line in (directory / "rows.jsonl").open(encoding="utf-8")]
             keyword = KeywordIndex.load(directory / "bm25", manifest["count"])
