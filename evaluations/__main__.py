@@ -70,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
 
         queries = [q.text for q in load_queries()][: 20 if args.quick else 117]
         sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
+        from evaluations.speed import dense_paths
+
         results["latency"] = query_latency(table, Retriever(kb.embedder), queries, sizes)
+        results["dense_paths"] = dense_paths(kb, queries)
     if "load" in args.only:
         from evaluations.load import run_load
 

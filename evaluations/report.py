@@ -112,6 +112,12 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
             for size, v in latency.items()
         ]
         lines += _table(["passages", *keys, "vectors MB", "disk MB"], rows)
+    paths = results.get("dense_paths")
+    if paths:
+        lines.append(f"**Dense retrieval path** on the corpus index (top-10 overlap {paths['top10_overlap']})")
+        lines.append("")
+        lines += _table(["path", "p50 ms", "p95 ms"],
+                        [[name, v["p50_ms"], v["p95_ms"]] for name, v in paths.items() if isinstance(v, dict)])
     load = results.get("load")
     if load:
         lines.append(

@@ -48,6 +48,11 @@ class PassageStore:
         collection = client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
         return cls(collection)
 
+    @property
+    def collection(self) -> Any:
+        """The underlying Chroma collection (for llama-index's ChromaVectorStore)."""
+        return self._collection
+
     def count(self) -> int:
         return int(self._collection.count())
 
