@@ -61,6 +61,11 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
                 for pid, v in per.items()
             ],
         )
+        check = tagging.get("declared_principles_check", {})
+        if "declared" in check:
+            lines += [f"Document-level check on the seed project page (CCIN Action Learning, 2020): declared "
+                      f"principles {check['declared']}, derived from its passages {check['derived']} "
+                      f"(precision {check['precision']}, recall {check['recall']}).", ""]
         cost = tagging["cost"]
         lines += [
             f"Tagging cost {cost['tag_ms_per_passage']} ms/passage vs embedding "
