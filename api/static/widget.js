@@ -53,13 +53,15 @@ function h(tag, props, ...kids) {
 }
 
 // The snippet is escaped text whose only markup is <mark>…</mark>: rebuild exactly that, nothing else.
+// Paragraph breaks (a heading above its text, list items) stay as single line breaks (.snip is pre-line).
+const lines = (s) => s.replace(/[^\S\n]*\n\s*/g, '\n');
 function snippetNodes(s) {
   const out = document.createDocumentFragment();
   let mark = null;
   for (const p of String(s).split(/(<mark>|<\/mark>)/)) {
     if (p === '<mark>' && !mark) out.append((mark = h('mark', { part: 'mark' })));
     else if (p === '</mark>' && mark) mark = null;
-    else if (p) (mark || out).append(unescapeHtml(p));
+    else if (p) (mark || out).append(lines(unescapeHtml(p)));
   }
   return out;
 }
@@ -116,7 +118,7 @@ ul{list-style:none;margin:.5em 0 0;padding:0;display:grid;gap:.5em}
 a.title:hover{text-decoration:underline}
 .meta{font-size:.8em;color:var(--_mu);margin:.2em 0 .35em}
 .meta span{white-space:nowrap}
-.snip{margin:0;font-size:.9em;line-height:1.55}
+.snip{margin:0;font-size:.9em;line-height:1.55;white-space:pre-line}
 mark{background:var(--_mk);color:inherit;padding:0 .1em;border-radius:2px}
 .pr{display:flex;flex-wrap:wrap;gap:.3em;margin-top:.5em}
 .pr span{font-size:.72em;padding:.1em .6em;border-radius:999px;border:1px solid color-mix(in srgb,var(--_a) 30%,var(--_bg));background:color-mix(in srgb,var(--_a) 8%,var(--_bg));color:var(--_a)}

@@ -1,0 +1,163 @@
+"""The search page (GET /) in real headless Chromium against the real app: filters, a shareable address that
+reproduces the search, evidence-pack downloads, the document dialog, hostile content, small screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.browser.conftest import HOSTILE_TITLE, WAIT_MS
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+QUERY = "community energy society rooftop solar"
+PRINCIPLE = "5"
+SHARED = "/?q=community+energy+society+rooftop+solar&principle=5"
+EVIDENCE = "/evidence?principle=5&q=community+energy+society+rooftop+solar&format="
+
+
+def _open(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function("customElements.get('ccin-search') !== undefined")
+
+
+def _citations(page: Page) -> list[str]:
+    """Each result's citation as a reader sees it: title, then lead council · year · page · type."""
+    return page.locator("ccin-search").evaluate(
+        """el => [...el.shadowRoot.querySelectorAll('li[role=option]')].map((li) =>
+             `${li.querySelector('.title').textContent} | ${li.querySelector('.meta').textContent}`)"""
+    )
+
+
+def _api(app_server: LiveServer, path: str, **params: object) -> Any:
+    response = httpx.get(f"{app_server.url}{path}", params=params, timeout=60)
+    assert response.status_code == 200
+    return response.json()
+
+
+def _search_with_principle(page: Page, app_server: LiveServer) -> list[dict[str, Any]]:
+    """Type the query, choose the principle, and wait until the page shows what the API answers for it."""
+    page.locator("ccin-search input").fill(QUERY)
+    page.select_option("#f-principle", PRINCIPLE)
+    expected = _api(app_server, "/search", q=QUERY, k=10, principle=PRINCIPLE)["results"]
+    expect(page.locator("ccin-search .title")).to_have_text([r["citation"]["title"] for r in expected])
+    expect(page.locator("ccin-search [role=status]")).to_have_text(f"{len(expected)} results for “{QUERY}”")
+    return expected
+
+
+@pytest.fixture()
+def search_page(page: Page, app_server: LiveServer) -> Page:
+    _open(page, f"{app_server.url}/")
+    return page
+
+
+def test_the_address_reproduces_the_search(
+    search_page: Page, context: BrowserContext, app_server: LiveServer
+) -> None:
+    expected = _search_with_principle(search_page, app_server)
+    first = expected[0]["citation"]
+    assert _citations(search_page)[0] == (
+        f"{first['title']} | {first['lead_council']} · {first['year']} · p. {first['page']} · report"
+    )
+    assert all("Maximising social value" in [p["name"] for p in r["principles"]] for r in expected)
+    expect(search_page).to_have_url(app_server.url + SHARED)
+    assert parse_qs(urlsplit(search_page.url).query) == {"q": [QUERY], "principle": [PRINCIPLE]}
+
+    again = context.new_page()
+    _open(again, search_page.url)
+    expect(again.locator("ccin-search .title")).to_have_text([r["citation"]["title"] for r in expected])
+    assert _citations(again) == _citations(search_page)
+    expect(again.locator("ccin-search input")).to_have_value(QUERY)
+    expect(again.locator("#f-principle")).to_have_value(PRINCIPLE)
+
+
+def test_evidence_links_follow_the_principle_and_query(search_page: Page, app_server: LiveServer) -> None:
+    markdown = search_page.locator("[data-format=md]")
+    expect(markdown).to_have_attribute("aria-disabled", "true")
+    assert markdown.get_attribute("href") is None
+
+    _search_with_principle(search_page, app_server)
+    for fmt in ("md", "csv", "docx"):
+        expect(search_page.locator(f"[data-format={fmt}]")).to_have_attribute("href", EVIDENCE + fmt)
+    assert markdown.get_attribute("aria-disabled") is None
+
+    response = search_page.request.get(f"{app_server.url}{EVIDENCE}md")
+    assert response.status == 200
+    assert response.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert response.text().startswith(
+        "# Evidence: Maximising social value (principle 5)\n\nTopic: community energy society rooftop solar\n"
+    )
+    with search_page.expect_download() as download:
+        markdown.click()
+    assert download.value.suggested_filename == (
+        "ccin-evidence-5-maximising-social-value-community-energy-society-rooftop-solar.md"
+    )
+
+
+def test_about_this_document_shows_its_details(
+    search_page: Page, context: BrowserContext, app_server: LiveServer
+) -> None:
+    expected = _search_with_principle(search_page, app_server)
+    document_id = expected[0]["citation"]["document_id"]
+    details = _api(app_server, f"/documents/{document_id}")
+
+    search_page.locator("ccin-search [part~=about]").first.click()
+    dialog = search_page.locator("dialog#doc")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#doc-title")).to_have_text(details["title"])
+    expect(dialog.locator(".plist strong")).to_have_text([p["name"] for p in details["principles_met"]])
+    expect(dialog.locator("dd").first).to_have_text(details["lead_council"])
+    expect(search_page).to_have_url(f"{app_server.url}{SHARED}&doc={document_id}")
+
+    shared = context.new_page()  # the address with ?doc= opens the same dialog
+    _open(shared, search_page.url)
+    expect(shared.locator("dialog#doc #doc-title")).to_have_text(details["title"])
+
+    search_page.locator("#doc-close").click()
+    expect(dialog).to_be_hidden()
+    expect(search_page).to_have_url(app_server.url + SHARED)
+
+
+def test_markup_in_a_title_renders_as_text_in_the_page_and_dialog(search_page: Page) -> None:
+    search_page.locator("ccin-search input").fill("allotments")
+    title = search_page.locator("ccin-search #opt-0-t")
+    expect(title).to_have_text(HOSTILE_TITLE)
+    search_page.locator("ccin-search #opt-0 [part~=about]").click()
+
+    dialog = search_page.locator("dialog#doc")
+    expect(dialog.locator("#doc-title")).to_have_text(HOSTILE_TITLE)
+    expect(dialog).to_contain_text("No principle has been tagged in this document yet.")
+    assert search_page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
+    assert (
+        search_page.locator("ccin-search").evaluate(
+            "el => el.shadowRoot.querySelectorAll('img, script, [onerror]').length"
+        )
+        == 0
+    )
+    assert search_page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_screenshots_and_no_sideways_scroll_at_320px(
+    browser: Browser, search_page: Page, app_server: LiveServer, screenshots: Path
+) -> None:
+    _search_with_principle(search_page, app_server)
+    search_page.screenshot(path=screenshots / "search-page.png", full_page=True)
+
+    narrow = browser.new_context(viewport={"width": 320, "height": 640}, locale="en-GB")
+    narrow.set_default_timeout(WAIT_MS)
+    try:
+        small = narrow.new_page()
+        _open(small, search_page.url)
+        expect(small.locator("ccin-search [role=status]")).to_have_text(f"10 results for “{QUERY}”")
+        small.screenshot(path=screenshots / "search-page-320.png", full_page=True)
+        assert small.evaluate("document.scrollingElement.scrollWidth") <= 320
+    finally:
+        narrow.close()
+    assert (screenshots / "search-page.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (screenshots / "search-page-320.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,293 @@
+"""The <ccin-search> widget embedded in another website's page, driven in real headless Chromium against the
+real app on loopback: cited results, principle chips, keyboard, hostile content, CORS, rate limit, 320 px."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import HOSTILE_MARKUP, HOSTILE_TITLE, WAIT_MS, StaticSite
+from tests.conftest import LiveServer, make_settings
+
+pytestmark = pytest.mark.browser
+
+QUERY = "community energy society rooftop solar"
+SOCIAL_VALUE = (5, "Maximising social value")
+
+# Everything a reader sees of each result, read from inside the widget's shadow root.
+READ_RESULTS = """el => [...el.shadowRoot.querySelectorAll('li[role=option]')].map((li) => ({
+  id: li.id,
+  selected: li.getAttribute('aria-selected'),
+  title: li.querySelector('.title').textContent,
+  href: li.querySelector('.title').getAttribute('href'),
+  meta: li.querySelector('.meta').textContent,
+  snippet: li.querySelector('.snip').textContent,
+  marks: [...li.querySelectorAll('.snip mark')].map((m) => m.textContent),
+  principles: [...li.querySelectorAll('.pr span')].map((s) => s.textContent),
+}))"""
+
+
+def _api_results(api: str, **params: object) -> list[dict[str, Any]]:
+    """What the API itself answers for the search the widget makes."""
+    response = httpx.get(f"{api}/search", params=params, timeout=60)
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def _lines(text: str) -> str:
+    return re.sub(r"[^\S\n]*\n\s*", "\n", text)
+
+
+def _shown(result: dict[str, Any]) -> dict[str, Any]:
+    """How the widget must show one API result: the snippet as text with only its <mark>s as elements, and
+    each paragraph break as one line break."""
+    citation = result["citation"]
+    snippet = result["snippet"]
+    return {
+        "title": citation["title"],
+        "href": citation["url"],
+        "snippet": _lines(html.unescape(re.sub(r"</?mark>", "", snippet))),
+        "marks": [_lines(html.unescape(m)) for m in re.findall(r"<mark>(.*?)</mark>", snippet, flags=re.S)],
+        "principles": [p["name"] for p in result["principles"]],
+    }
+
+
+def _open_host(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function("customElements.get('ccin-search') !== undefined")
+
+
+def _results(page: Page) -> list[dict[str, Any]]:
+    return page.locator("ccin-search").evaluate(READ_RESULTS)
+
+
+def _search(page: Page, query: str) -> None:
+    """Type like a person; the widget searches after a pause."""
+    field = page.locator("ccin-search input")
+    field.click()
+    field.press_sequentially(query)
+
+
+@pytest.fixture()
+def widget_page(page: Page, app_server: LiveServer, allowed_site: StaticSite) -> Page:
+    _open_host(page, allowed_site.host_page("widget.html", app_server.url))
+    return page
+
+
+def test_typing_a_query_shows_cited_results(widget_page: Page, app_server: LiveServer) -> None:
+    _search(widget_page, QUERY)
+
+    expect(widget_page.locator("ccin-search [role=status]")).to_have_text(f"5 results for “{QUERY}”")
+    shown = _results(widget_page)
+    first = shown[0]
+    assert first["title"] == "Cooperative Approaches to Reaching Net Zero"
+    assert first["meta"] == "Kirklees Council · 2022 · p. 6"
+    assert first["href"] == f"{app_server.url}/documents/net-zero/file#page=6"
+    assert first["marks"] == ["rooftop solar", "community energy society", "community energy society"]
+    assert first["snippet"].startswith(
+        "Case studies\nKirklees Council: rooftop solar through a community energy society\nIn 2020 Kirklees"
+    )
+    assert first["principles"] == ["Enterprise and social economy", "Democratic engagement"]
+    expected = [_shown(r) for r in _api_results(app_server.url, q=QUERY, k=5)]
+    assert [{k: r[k] for k in ("title", "href", "snippet", "marks", "principles")} for r in shown] == expected
+    link = re.compile(rf"{re.escape(app_server.url)}/documents/[\w-]+/file#page=\d+")
+    assert all(link.fullmatch(r["href"]) for r in shown)
+    field = widget_page.locator("ccin-search input")
+    expect(field).to_have_attribute("aria-expanded", "true")
+    assert widget_page.evaluate("window.__events.filter((e) => e.type === 'ccin-results')") == [
+        {"type": "ccin-results", "query": QUERY, "count": 5}
+    ]
+
+
+def test_a_principle_chip_filters_the_search(widget_page: Page, app_server: LiveServer) -> None:
+    principle, name = SOCIAL_VALUE
+    _search(widget_page, QUERY)
+    expect(widget_page.locator("ccin-search [role=status]")).to_have_text(f"5 results for “{QUERY}”")
+    assert name not in _results(widget_page)[0]["principles"]
+
+    chip = widget_page.locator("ccin-search [part~=chip]", has_text=name)
+    with widget_page.expect_request(lambda r: "/search?" in r.url) as request:
+        chip.click()
+    sent = parse_qs(urlsplit(request.value.url).query)
+    assert sent == {"q": [QUERY], "k": ["5"], "principle": [str(principle)]}
+    expected = [_shown(r) for r in _api_results(app_server.url, q=QUERY, k=5, principle=principle)]
+    expect(widget_page.locator("ccin-search .title")).to_have_text([r["title"] for r in expected])
+    expect(widget_page.locator("ccin-search .snip")).to_have_text([r["snippet"] for r in expected])
+    shown = _results(widget_page)
+    assert [r["principles"] for r in shown] == [r["principles"] for r in expected]
+    assert all(name in r["principles"] for r in shown)
+    expect(chip).to_have_attribute("aria-pressed", "true")
+    expect(chip).to_have_attribute("part", "chip selected")
+    expect(widget_page.locator("ccin-search [part~=chip][aria-pressed=true]")).to_have_count(1)
+
+
+def test_the_keyboard_moves_through_results_and_escape_closes_them(widget_page: Page) -> None:
+    _search(widget_page, QUERY)
+    field = widget_page.locator("ccin-search input")
+    expect(widget_page.locator("ccin-search [role=status]")).to_have_text(f"5 results for “{QUERY}”")
+    expect(widget_page.locator("ccin-search [role=status]")).to_have_attribute("aria-live", "polite")
+
+    def selected() -> list[str]:
+        return [r["selected"] for r in _results(widget_page)]
+
+    field.press("ArrowDown")
+    expect(field).to_have_attribute("aria-activedescendant", "opt-0")
+    assert selected() == ["true", "false", "false", "false", "false"]
+    field.press("ArrowDown")
+    expect(field).to_have_attribute("aria-activedescendant", "opt-1")
+    assert selected() == ["false", "true", "false", "false", "false"]
+    field.press("ArrowUp")
+    field.press("ArrowUp")  # wraps from the first result to the last
+    expect(field).to_have_attribute("aria-activedescendant", "opt-4")
+    assert selected() == ["false", "false", "false", "false", "true"]
+
+    field.press("Escape")
+    expect(field).to_have_attribute("aria-expanded", "false")
+    expect(widget_page.locator("ccin-search [role=listbox]")).to_be_hidden()
+    assert field.get_attribute("aria-activedescendant") is None
+    assert selected() == ["false"] * 5
+    expect(field).to_have_value(QUERY)
+
+    field.press("ArrowDown")  # reopens on the first result
+    expect(field).to_have_attribute("aria-expanded", "true")
+    expect(field).to_have_attribute("aria-activedescendant", "opt-0")
+    field.press("Escape")
+    field.press("Escape")  # a second Escape clears the box
+    expect(field).to_have_value("")
+    expect(widget_page.locator("ccin-search [role=status]")).to_have_text("")
+
+
+def test_markup_in_a_title_or_passage_renders_as_text(widget_page: Page) -> None:
+    _search(widget_page, "allotments")
+    expect(widget_page.locator("ccin-search [role=status]")).to_have_text("5 results for “allotments”")
+
+    title = widget_page.locator("ccin-search #opt-0-t")
+    expect(title).to_have_text(HOSTILE_TITLE)
+    expect(title).to_be_visible()
+    snippet = widget_page.locator("ccin-search #opt-0-s")
+    expect(snippet).to_contain_text(HOSTILE_MARKUP)
+    expect(snippet).to_be_visible()
+    assert (
+        widget_page.locator("ccin-search").evaluate(
+            "el => el.shadowRoot.querySelectorAll('img, script, [onerror]').length"
+        )
+        == 0
+    )
+    assert widget_page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
+    assert widget_page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_a_refused_search_shows_the_api_message(widget_page: Page) -> None:
+    widget_page.locator("ccin-search").evaluate("el => el.setAttribute('year-from', 'soon')")
+    _search(widget_page, QUERY)
+
+    status = widget_page.locator("ccin-search [role=status]")
+    expect(status).to_have_text(
+        "year_from: Input should be a valid integer, unable to parse string as an integer"
+    )
+    expect(status).to_have_attribute("part", "status error")
+    expect(widget_page.locator("ccin-search [role=listbox]")).to_be_hidden()
+
+
+def test_an_allowed_second_origin_gets_the_principle_chips(
+    widget_page: Page, allowed_site: StaticSite, app_server: LiveServer
+) -> None:
+    assert urlsplit(widget_page.url).netloc != urlsplit(app_server.url).netloc
+    chips = widget_page.locator("ccin-search [part~=chip]")
+    expect(chips).to_have_count(11)
+    expect(chips.first).to_have_text("All principles")
+    expect(chips.nth(10)).to_have_text("Walking the talk")
+
+
+def test_a_refused_origin_shows_the_error_state(
+    page: Page, app_server: LiveServer, refused_site: StaticSite
+) -> None:
+    _open_host(page, refused_site.host_page("widget.html", app_server.url))
+    _search(page, QUERY)
+
+    status = page.locator("ccin-search [role=status]")
+    expect(status).to_have_text("Search is unavailable right now (could not reach the search service).")
+    expect(status).to_have_attribute("part", "status error")
+    expect(page.locator("ccin-search [role=listbox]")).to_be_hidden()
+    expect(page.locator("ccin-search [part~=chips]")).to_be_hidden()
+    assert page.evaluate("window.__events.filter((e) => e.type === 'ccin-results')") == [
+        {
+            "type": "ccin-results",
+            "query": QUERY,
+            "count": 0,
+            "error": "Search is unavailable right now (could not reach the search service).",
+        }
+    ]
+
+
+@pytest.fixture()
+def limited_server(hostile_index: Path, allowed_site: StaticSite) -> Iterator[LiveServer]:
+    """The real app allowing two searches a minute per client."""
+    settings = make_settings(
+        hostile_index, cors_origins=allowed_site.origin, rate_limit_per_minute=2, query_log=False
+    )
+    with LiveServer(settings) as server:
+        yield server
+
+
+def test_too_many_searches_shows_how_long_to_wait(
+    page: Page, limited_server: LiveServer, allowed_site: StaticSite
+) -> None:
+    _open_host(page, allowed_site.host_page("limited.html", limited_server.url))
+    field = page.locator("ccin-search input")
+    status = page.locator("ccin-search [role=status]")
+    with page.expect_response(lambda r: "/search?" in r.url):
+        field.fill(QUERY)
+    expect(status).to_have_text(f"5 results for “{QUERY}”")
+    with page.expect_response(lambda r: "/search?" in r.url):
+        field.press("Enter")
+    expect(status).to_have_text(f"5 results for “{QUERY}”")
+
+    with page.expect_response(lambda r: "/search?" in r.url) as refused:
+        field.press("Enter")
+    assert refused.value.status == 429
+    retry_after = int(refused.value.headers["retry-after"])
+    assert 1 <= retry_after <= 60
+    unit = "second" if retry_after == 1 else "seconds"
+    expect(status).to_have_text(f"Too many searches — please wait {retry_after} {unit} and try again.")
+    expect(status).to_have_attribute("part", "status error")
+    expect(page.locator("ccin-search [role=listbox]")).to_be_hidden()
+
+
+def _results_open(page: Page) -> None:
+    _search(page, QUERY)
+    expect(page.locator("ccin-search [role=status]")).to_have_text(f"5 results for “{QUERY}”")
+
+
+def test_screenshots_and_no_sideways_scroll_at_320px(
+    browser: Browser, widget_page: Page, app_server: LiveServer, allowed_site: StaticSite, screenshots: Path
+) -> None:
+    _results_open(widget_page)
+    widget_page.screenshot(path=screenshots / "widget.png", full_page=True)
+
+    narrow = browser.new_context(viewport={"width": 320, "height": 640}, locale="en-GB")
+    narrow.set_default_timeout(WAIT_MS)
+    try:
+        small = narrow.new_page()
+        _open_host(small, f"{allowed_site.origin}/widget.html")
+        _results_open(small)
+        small.locator("ccin-search input").press("ArrowDown")
+        small.screenshot(path=screenshots / "widget-320.png", full_page=True)
+        assert small.evaluate("document.scrollingElement.scrollWidth") <= 320
+        widths = small.locator("ccin-search").evaluate(
+            "el => [...el.shadowRoot.querySelectorAll('li[role=option]')]"
+            ".map((li) => li.getBoundingClientRect().right)"
+        )
+        assert len(widths) == 5 and max(widths) <= 320
+    finally:
+        narrow.close()
+    assert (screenshots / "widget.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (screenshots / "widget-320.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
