@@ -28,6 +28,8 @@ def html_to_extraction(source: str) -> Extraction:
     author = meta_author.get("content") if isinstance(meta_author, Tag) else None
     for tag in soup.find_all(_FURNITURE):
         tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with(" ")
     for tag in soup.find_all(True):
         if tag.decomposed:
             continue
@@ -44,7 +46,7 @@ def html_to_extraction(source: str) -> Extraction:
 def _walk(node: Tag, blocks: list[Block]) -> None:
     for child in node.children:
         if isinstance(child, NavigableString):
-            text = normalise_spaces(str(child))
+            text = " ".join(str(child).split())
             if text and child.parent is node and node.name not in ("ul", "ol", "table", "tr"):
                 blocks.append(Block("paragraph", text, 1))
             continue
@@ -52,20 +54,26 @@ def _walk(node: Tag, blocks: list[Block]) -> None:
             continue
         name = child.name or ""
         if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            text = normalise_spaces(child.get_text(" "))
+            text = _text(child)
             if text:
                 blocks.append(Block("heading", text, 1, level=int(name[1])))
         elif name in ("p", "blockquote", "figcaption", "dt", "dd"):
-            text = normalise_spaces(child.get_text(" "))
+            text = _text(child)
             if text:
                 blocks.append(Block("paragraph", text, 1))
         elif name == "li":
-            text = normalise_spaces(child.get_text(" "))
+            text = _text(child)
             if text:
                 blocks.append(Block("item", text, 1))
         elif name == "tr":
-            cells = [normalise_spaces(c.get_text(" ")) for c in child.find_all(["td", "th"])]
+            cells = [_text(c) for c in child.find_all(["td", "th"])]
             if any(cells):
                 blocks.append(Block("row", " | ".join(cells), 1))
         else:
             _walk(child, blocks)
+
+
+def _text(tag: Tag) -> str:
+    """A block's text with source line breaks and runs of whitespace collapsed to single spaces. Inline
+    markup is concatenated as written, so "<b>co</b>operative" stays one word."""
+    return " ".join(normalise_spaces(tag.get_text()).split())

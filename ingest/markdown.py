@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from ingest.blocks import Block, Extraction
 from ingest.clean import normalise_spaces
@@ -35,7 +36,7 @@ def markdown_to_extraction(source: str) -> Extraction:
             blocks.append(Block("row", " | ".join(row), 1))
             row = None
         elif token.type == "inline":
-            text = normalise_spaces(" ".join(c.content for c in (token.children or []) if c.content) or token.content)
+            text = _inline_text(token)
             if not text:
                 continue
             if row is not None:
@@ -51,3 +52,19 @@ def markdown_to_extraction(source: str) -> Extraction:
         elif token.type == "heading_close":
             heading_level = 0
     return Extraction(blocks=blocks, page_count=1, title=title)
+
+
+def _inline_text(token: Token) -> str:
+    """An inline run's plain text. Pieces are concatenated as written ("**co**operative" is one word); only
+    line breaks become spaces, then whitespace (newlines included) is collapsed."""
+    if not token.children:
+        return " ".join(token.content.split())
+    pieces = []
+    for child in token.children:
+        if child.type in ("softbreak", "hardbreak"):
+            pieces.append(" ")
+        elif child.type == "image":
+            pieces.append(_inline_text(child))
+        else:
+            pieces.append(child.content)
+    return " ".join(normalise_spaces("".join(pieces)).split())

@@ -68,8 +68,10 @@ def extract_pdf(path: Path) -> Extraction:
         if repaired and b"%%EOF" not in data[-1024:]:
             raise UnreadableDocument("truncated PDF: the file ends before its end-of-file marker")
         if doc.page_count == 0:
-            if repaired:
-                raise UnreadableDocument(f"corrupt PDF: no pages could be found ({_damage() or 'repair failed'})")
+            damage = _damage()
+            if repaired or damage:
+                cause = damage or "xref repaired"
+                raise UnreadableDocument(f"corrupt PDF: no pages could be found ({cause})")
             raise UnreadableDocument("PDF has no pages")
         meta = doc.metadata or {}
         pages: list[list[_Line]] = []

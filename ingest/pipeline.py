@@ -248,9 +248,7 @@ class Ingestor:
             report.count("indexed")
             or report.pruned
             or self.kb.table().generation != self.kb.registry.generation()
-        ):
-            self.kb.save_snapshot()
-        elif not (self.kb.snapshot_dir / "manifest.json").is_file():
+        ) or not (self.kb.snapshot_dir / "manifest.json").is_file():
             self.kb.save_snapshot()
         report.seconds = time.perf_counter() - started
         return report

@@ -1,0 +1,392 @@
+"""Keeping the index current, on small private indexes of PDFs built by the tests: unchanged files skipped,
+changed files replaced, pruning, uncatalogued files, a batch killed with SIGKILL, bad input, damaged PDFs,
+and near-duplicate members' packs (on the shared sample index)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.catalogue import Catalogue, document_id_for
+from ingest.chunk import ChunkParams
+from ingest.pipeline import Ingestor
+from kb.index import KnowledgeBase
+from kb.table import PassageTable
+from tests.conftest import CORPUS, ROOT, SEED_PACKS, SEEDS, make_settings
+from tests.pdfs import (
+    PdfBuilder,
+    corrupt_pdf,
+    empty_file,
+    encrypted_pdf,
+    image_only_pdf,
+    latin1_text,
+    malformed_variants,
+    mixed_scan_pdf,
+    report_pdf,
+    simple_pdf,
+    truncated_pdf,
+    zero_page_pdf,
+)
+
+CCIN = str(Path(sys.executable).with_name("ccin"))
+_WORDS = (
+    "council",
+    "tenants",
+    "energy",
+    "food",
+    "housing",
+    "care",
+    "budget",
+    "residents",
+    "network",
+    "cooperative",
+    "partnership",
+    "pilot",
+    "market",
+    "library",
+    "transport",
+    "school",
+    "health",
+    "culture",
+    "youth",
+    "ward",
+)
+
+
+def _catalogue(folder: Path, entries: str) -> Catalogue:
+    path = folder / "catalogue.yaml"
+    path.write_text("documents:\n" + entries, encoding="utf-8")
+    return Catalogue.load(path)
+
+
+def _ingestor(data: Path, catalogue: Catalogue) -> Ingestor:
+    return Ingestor(KnowledgeBase(make_settings(data)), catalogue, ChunkParams())
+
+
+def _stored_ids(kb: KnowledgeBase) -> list[str]:
+    return sorted(kb.store.rows(with_embeddings=False).ids)
+
+
+def _run_cli(*args: str, data: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CCIN_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    return subprocess.run([CCIN, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout)
+
+
+def _assert_consistent(data: Path) -> list[str]:
+    """Chroma ids == snapshot ids == the registry's passage counts; no duplicates, no old versions."""
+    kb = KnowledgeBase(make_settings(data))
+    stored = _stored_ids(kb)
+    snapshot = PassageTable.load(kb.snapshot_dir)
+    assert snapshot is not None
+    assert sorted(snapshot.ids) == stored
+    assert len(set(stored)) == len(stored)
+    assert sum(d.passage_count for d in kb.registry.all()) == len(stored)
+    assert snapshot.generation == kb.registry.generation()
+    return stored
+
+
+@pytest.fixture()
+def library(tmp_path: Path) -> Path:
+    """Three small PDFs, two of them catalogued."""
+    folder = tmp_path / "library"
+    simple_pdf(
+        folder / "alpha.pdf",
+        ["Alpha council opened a food club", "Tenants ran the club together"],
+        title="Alpha From Metadata",
+    )
+    simple_pdf(
+        folder / "beta.pdf",
+        ["Beta council built community energy", "Residents own the solar panels"],
+        pages=2,
+    )
+    report_pdf(folder / "gamma-report.pdf", title="Gamma Metadata Title", created="D:20170601000000")
+    return folder
+
+
+def _library_catalogue(folder: Path) -> Catalogue:
+    return _catalogue(
+        folder,
+        (
+            "  - file: alpha.pdf\n    id: alpha\n    title: Alpha Catalogued\n    year: 2021\n"
+            "    lead_council: Oldham Council\n    type: report\n"
+            "  - file: beta.pdf\n    id: beta\n    title: Beta Catalogued\n"
+            "    year: 2022\n    type: toolkit\n"
+        ),
+    )
+
+
+def test_unchanged_documents_are_skipped_and_nothing_moves(library: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    catalogue = _library_catalogue(library)
+    first = _ingestor(data, catalogue).run([library])
+    before = _assert_consistent(data)
+    generation = KnowledgeBase(make_settings(data)).registry.generation()
+
+    second = _ingestor(data, catalogue).run([library])
+
+    assert [(o.path.name, o.status) for o in first.outcomes] == [
+        ("alpha.pdf", "indexed"),
+        ("beta.pdf", "indexed"),
+        ("gamma-report.pdf", "indexed"),
+    ]
+    assert [(o.path.name, o.status) for o in second.outcomes] == [
+        ("alpha.pdf", "unchanged"),
+        ("beta.pdf", "unchanged"),
+        ("gamma-report.pdf", "unchanged"),
+    ]
+    assert _assert_consistent(data) == before
+    assert KnowledgeBase(make_settings(data)).registry.generation() == generation
+
+
+def test_catalogue_overrides_pdf_metadata_and_an_uncatalogued_file_is_inferred_with_a_warning(
+    library: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    report = _ingestor(data, _library_catalogue(library)).run([library])
+    registry = KnowledgeBase(make_settings(data)).registry
+
+    alpha, gamma = registry.get("alpha"), registry.get("gamma-report")
+    assert alpha is not None and gamma is not None
+    assert (alpha.meta.title, alpha.meta.year, alpha.meta.lead_council, alpha.meta.inferred) == (
+        "Alpha Catalogued",
+        2021,
+        "Oldham Council",
+        False,
+    )
+    assert (gamma.meta.title, gamma.meta.year, gamma.meta.inferred) == ("Gamma Metadata Title", 2017, True)
+    assert {o.path.name: o.warnings for o in report.outcomes} == {
+        "alpha.pdf": [],
+        "beta.pdf": [],
+        "gamma-report.pdf": ["not in the catalogue: title and year inferred"],
+    }
+    assert (gamma.pages, alpha.pages, registry.get("beta").pages) == (3, 1, 2)  # type: ignore[union-attr]
+
+
+def test_a_changed_document_replaces_its_passages(library: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    catalogue = _library_catalogue(library)
+    _ingestor(data, catalogue).run([library])
+    kb = KnowledgeBase(make_settings(data))
+    old_alpha = {i for i in _stored_ids(kb) if i.startswith("alpha:")}
+    others = {i for i in _stored_ids(kb) if not i.startswith("alpha:")}
+
+    simple_pdf(library / "alpha.pdf", ["Alpha council now runs a repair cafe", "Volunteers fix bikes"])
+    report = _ingestor(data, catalogue).run([library])
+
+    assert [o.status for o in report.outcomes] == ["indexed", "unchanged", "unchanged"]
+    stored = set(_assert_consistent(data))
+    new_alpha = {i for i in stored if i.startswith("alpha:")}
+    assert new_alpha and not new_alpha & old_alpha
+    assert stored == new_alpha | others
+    table = KnowledgeBase(make_settings(data)).table(fresh=True)
+    assert [t for t, d in zip(table.texts, table.document_id, strict=True) if d == "alpha"] == [
+        "Alpha council now runs a repair cafe (page 1).\n\nVolunteers fix bikes (page 1)."
+    ]
+
+
+def test_prune_removes_documents_whose_files_are_gone_via_the_cli(library: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _ingestor(data, Catalogue.empty()).run([library])
+    (library / "beta.pdf").unlink()
+
+    result = _run_cli("ingest", str(library), "--prune", data=data)
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.splitlines()[-1].startswith("0 indexed, 2 unchanged, 0 failed, 1 pruned · ")
+    kb = KnowledgeBase(make_settings(data))
+    assert [d.meta.id for d in kb.registry.all()] == ["alpha", "gamma-report"]
+    stored = _assert_consistent(data)
+    assert stored and not any(i.startswith("beta:") for i in stored)
+    assert not (kb.files_dir / "beta.pdf").exists()
+
+
+def test_without_prune_a_missing_file_stays_indexed(library: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _ingestor(data, Catalogue.empty()).run([library])
+    (library / "beta.pdf").unlink()
+
+    report = _ingestor(data, Catalogue.empty()).run([library])
+
+    assert report.pruned == []
+    assert [d.meta.id for d in KnowledgeBase(make_settings(data)).registry.all()] == [
+        "alpha",
+        "beta",
+        "gamma-report",
+    ]
+
+
+def _long_pdf(path: Path, seed: int) -> Path:
+    """Four pages of distinct, seeded prose: long enough that indexing takes a noticeable moment."""
+    rng = random.Random(seed)
+    pdf = PdfBuilder(metadata={"title": f"Long document {seed}"})
+    for _ in range(4):
+        writer = pdf.page()
+        for _ in range(12):
+            words = [rng.choice(_WORDS) for _ in range(11)]
+            writer.paragraph(
+                [" ".join(words[:6]).capitalize(), " ".join(words[6:]) + f" {rng.randrange(10**6)}."]
+            )
+    return pdf.save(path)
+
+
+@pytest.mark.slow
+def test_sigkill_mid_ingest_then_rerun_equals_a_clean_ingest(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    for number in range(8):
+        _long_pdf(folder / f"doc-{number}.pdf", number)
+    killed = tmp_path / "killed"
+    env = {**os.environ, "CCIN_DATA_DIR": str(killed), "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    process = subprocess.Popen(
+        [CCIN, "ingest", str(folder)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    registry = killed / "registry.sqlite3"
+    committed = 0
+    try:
+        deadline = time.monotonic() + 600
+        while committed == 0 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+            if registry.exists():
+                try:
+                    with sqlite3.connect(registry, timeout=1) as db:
+                        committed = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+                except sqlite3.OperationalError:
+                    continue
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    with sqlite3.connect(registry) as db:
+        at_kill = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert 1 <= at_kill < 8, "the kill should land after the first commit and before the last"
+
+    rerun = _run_cli("ingest", str(folder), data=killed)
+    clean = tmp_path / "clean"
+    _ingestor(clean, Catalogue.empty()).run([folder])
+
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stdout.splitlines()[-1].startswith(
+        f"{8 - at_kill} indexed, {at_kill} unchanged, 0 failed · "
+    )
+    assert _assert_consistent(killed) == _assert_consistent(clean)
+    kb = KnowledgeBase(make_settings(killed))
+    assert [d.meta.id for d in kb.registry.all()] == [f"doc-{n}" for n in range(8)]
+
+
+def test_bad_input_batch_via_the_cli_reports_each_file_and_indexes_the_rest(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    report_pdf(folder / "good.pdf")
+    mixed_scan_pdf(folder / "mixed.pdf")
+    corrupt_pdf(folder / "corrupt.pdf")
+    truncated_pdf(folder / "truncated.pdf", folder / "good.pdf")
+    encrypted_pdf(folder / "locked.pdf")
+    zero_page_pdf(folder / "zero.pdf")
+    image_only_pdf(folder / "scan.pdf")
+    empty_file(folder / "empty.txt")
+    empty_file(folder / "empty.pdf")
+    latin1_text(folder / "latin1.txt")
+    (folder / "minutes.docx").write_bytes(b"PK\x03\x04 word document")
+    (folder / "data.xyz").write_text("whatever", encoding="utf-8")
+    data = tmp_path / "data"
+
+    result = _run_cli("ingest", str(folder), data=data)
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    failed = {
+        "corrupt.pdf": "corrupt PDF: Failed to open stream",
+        "data.xyz": "unsupported file type '.xyz': use PDF, HTML, Markdown or plain text",
+        "empty.pdf": "empty file (0 bytes)",
+        "empty.txt": "empty file: no text in it",
+        "latin1.txt": "not UTF-8 text: byte 0xa3 at offset 10 cannot be decoded",
+        "locked.pdf": "password-protected PDF: it cannot be read without its password",
+        "minutes.docx": "unsupported file type '.docx': use PDF, HTML, Markdown or plain text",
+        "scan.pdf": "image-only PDF: no text layer on any of its 1 page(s); it needs OCR",
+        "truncated.pdf": "truncated PDF: the file ends before its end-of-file marker",
+        "zero.pdf": "PDF has no pages",
+    }
+    for name, reason in failed.items():
+        assert lines.count(f"FAILED  {folder / name}: {reason}") == 1, name
+    indexed = [ln for ln in lines if ln.startswith("indexed ")]
+    assert indexed == [
+        f"indexed   {folder / 'good.pdf'} → good: 3 pages, 2 passages "
+        "(not in the catalogue: title and year inferred)",
+        f"indexed   {folder / 'mixed.pdf'} → mixed: 3 pages, 1 passages "
+        "(not in the catalogue: title and year "
+        "inferred; page 2 has no text layer (scanned image): needs OCR)",
+    ]
+    assert len(lines) == len(failed) + 3
+    assert lines[-1].startswith("2 indexed, 0 unchanged, 10 failed · 6 pages, 3 passages in ")
+    assert [d.meta.id for d in KnowledgeBase(make_settings(data)).registry.all()] == ["good", "mixed"]
+
+
+@pytest.mark.slow
+def test_malformed_pdf_corpus_never_crashes_and_every_file_is_indexed_or_reported(tmp_path: Path) -> None:
+    source = CORPUS / "pdfs" / "coop-option-training.pdf"
+    folder = tmp_path / "variants"
+    variants = malformed_variants(source, folder, count=30)
+    data = tmp_path / "data"
+
+    result = _run_cli("ingest", str(folder), "--json", data=data)
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    files = {Path(f["path"]).name: f for f in report["files"]}
+    assert sorted(files) == sorted(p.name for p in variants)
+    registry = {d.meta.id: d for d in KnowledgeBase(make_settings(data)).registry.all()}
+    for name, outcome in files.items():
+        assert outcome["status"] in ("indexed", "failed"), outcome
+        if outcome["status"] == "failed":
+            assert outcome["reason"].split(":")[0] in (
+                "truncated PDF",
+                "corrupt PDF",
+                "damaged PDF",
+                "PDF has no pages",
+                "PDF has no text on any page",
+                "image-only PDF",
+                "not a PDF (no %PDF header)",
+            ), outcome
+            assert document_id_for(Path(name)) not in registry
+        else:
+            document = registry[outcome["document_id"]]
+            assert document.passage_count == outcome["passages"] > 0
+    truncated = [f for n, f in files.items() if int(n[8:10]) % 2 == 0]
+    assert all(f["status"] == "failed" and f["reason"].startswith("truncated PDF") for f in truncated)
+    assert report["failed"] + report["indexed"] == 30 and report["indexed"] >= 1
+    # A readable variant that lost content says so instead of indexing half a document silently.
+    damaged = [f for f in files.values() if f["status"] == "indexed"]
+    assert all(any(w.startswith("damaged PDF: ") for w in f["warnings"]) for f in damaged)
+    _assert_consistent(data)
+
+
+def test_seed_members_packs_are_near_duplicates_sharing_dup_groups(kb: KnowledgeBase) -> None:
+    first, second = (document_id_for(SEEDS / name) for name in SEED_PACKS)
+    one, two = kb.registry.get(first), kb.registry.get(second)
+
+    assert one is not None and two is not None
+    assert one.near_duplicate_of == [second]
+    assert two.near_duplicate_of == [first]
+    table = kb.table()
+    groups = {
+        d: {str(m["dup_group"]) for m, doc in zip(table.metas, table.document_id, strict=True) if doc == d}
+        for d in (first, second)
+    }
+    shared = groups[first] & groups[second]
+    assert len(shared) >= 0.5 * min(len(groups[first]), len(groups[second]))
+    others = {
+        str(m["dup_group"])
+        for m, doc in zip(table.metas, table.document_id, strict=True)
+        if doc not in (first, second)
+    }
+    assert not shared & others
