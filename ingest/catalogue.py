@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from ccin.errors import CatalogueError
 from ingest.blocks import Extraction
+from ingest.clean import ends_sentence
 from kb.passage import DocumentMeta
 
 DOCUMENT_TYPES = (
@@ -82,7 +83,15 @@ def infer_meta(path: Path, extraction: Extraction) -> DocumentMeta:
     """Metadata for a file the catalogue does not list: PDF/HTML title, else the first heading, else the
     file name; year from the document's creation date, else the most frequent plausible year in its text."""
     first_heading = next((b.text for b in extraction.blocks if b.kind == "heading"), None)
-    title = extraction.title or first_heading or title_from_filename(path)
+    opening = extraction.blocks[0] if extraction.blocks else None
+    # A short opening paragraph before any heading is a cover line ("UK councils who are driving ..."),
+    # a better title than a section heading such as "Introduction".
+    cover = (
+        opening.text
+        if opening and opening.kind == "paragraph" and len(opening.text.split()) <= 16 and not ends_sentence(opening.text)
+        else None
+    )
+    title = extraction.title or cover or first_heading or title_from_filename(path)
     year = int(extraction.created[:4]) if extraction.created else _year_in_text(extraction)
     return DocumentMeta(id=document_id_for(path), title=title[:200], year=year, inferred=True)
 

@@ -99,7 +99,8 @@ def repeated_signatures(pages: list[list[str]], min_share: float = 0.5) -> set[s
 
 
 def is_page_number(text: str) -> bool:
-    return bool(PAGE_NUMBER_RE.match(text))
+    """A line that is only a page number ("7", "Page 7", "7 of 24"); a bare year such as "2025" is not."""
+    return bool(PAGE_NUMBER_RE.match(text)) and not re.fullmatch(r"\s*(19|20)\d\d\s*", text)
 
 
 def ends_sentence(text: str) -> bool:

@@ -30,6 +30,7 @@ def extract_text(path: Path) -> Extraction:
 
 
 def text_to_extraction(text: str) -> Extraction:
+    text = re.sub(r"\*\*(\S(?:.*?\S)?)\*\*", r"\1", text)  # Markdown-style bold left in exported text
     raw_pages = text.replace("\r\n", "\n").replace("\r", "\n").split("\f")
     vocab = vocabulary(raw_pages)
     widths = sorted(len(line.rstrip()) for line in text.splitlines() if line.strip())
