@@ -31,12 +31,20 @@ def require_admin(
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> None:
     expected = request.app.state.settings.api_key
-    given = x_api_key or (authorization.removeprefix("Bearer ").strip() if authorization else None)
+    given = x_api_key or _bearer_token(authorization)
     if not given:
         raise HTTPException(401, "admin routes need an API key (X-API-Key header or Authorization: Bearer)",
                             headers={"WWW-Authenticate": "Bearer"})
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         raise HTTPException(403, "the API key is not valid for admin routes")
+
+
+def _bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer …` header; the scheme name is case-insensitive (RFC 9110)."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if not token.strip():
+        return None
+    return token.strip() if scheme.lower() == "bearer" else authorization
 
 
 def base_url(request: Request) -> str:

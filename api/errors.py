@@ -14,8 +14,8 @@ from ccin.errors import CCINError
 log = logging.getLogger("ccin.api")
 
 _STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
-                 429: "rate_limited"}
+                 405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+                 415: "unsupported_media_type", 429: "rate_limited"}
 
 
 def error_response(status: int, code: str, message: str, details: list | None = None,

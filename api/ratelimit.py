@@ -1,4 +1,4 @@
-"""Per-client sliding-window rate limit (per process) for the expensive routes, answering 429 + Retry-After."""
+"""Per-client sliding-window rate limit (per process) for the expensive routes: 429 with Retry-After."""
 
 from __future__ import annotations
 

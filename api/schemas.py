@@ -12,12 +12,22 @@ from kb.results import CitationOut, PassageOut, PrincipleOut, SearchResponse
 
 __all__ = [
     "CitationOut", "DocumentList", "DocumentOut", "ErrorBody", "ErrorOut", "EvidenceGroup", "EvidenceItem",
-    "EvidenceResponse", "PassageOut", "PrincipleMet", "PrincipleOut", "PrincipleSummary", "SearchQuery",
-    "SearchResponse",
+    "EvidenceResponse", "HealthOut", "PassageOut", "PrincipleMet", "PrincipleOut", "PrincipleSummary",
+    "QueryLogEntry", "QueryLogOut", "ReadyOut", "SearchQuery", "SearchResponse", "UnavailableOut",
+    "clean_text", "error_responses",
 ]
 
 MAX_QUERY_CHARS = 500
-DocumentType = Literal["policy-lab", "policy-prototype", "toolkit", "report", "case-study", "members-pack", "web-page"]
+DocumentType = Literal[
+    "policy-lab", "policy-prototype", "toolkit", "report", "case-study", "members-pack", "web-page"
+]
+
+
+def clean_text(value: str) -> str:
+    """Free text as the index sees it: control, format (zero-width, bidi) and other unprintable characters
+    become spaces and runs of white space collapse. They carry no meaning for search, and some of them
+    (NUL, C0 controls) cannot be written into XML at all, so a Word export would fail on them."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
 
 
 class SearchQuery(BaseModel):
@@ -25,8 +35,12 @@ class SearchQuery(BaseModel):
 
     q: str = Field(..., description="What to search for.", max_length=MAX_QUERY_CHARS)
     k: int = Field(10, ge=1, le=100, description="How many results.")
-    principle: int | None = Field(None, ge=1, le=10, description="Only passages tagged with this principle (1–10).")
-    council: str | None = Field(None, max_length=200, description="Lead or partner council (case-insensitive substring).")
+    principle: int | None = Field(
+        None, ge=1, le=10, description="Only passages tagged with this principle (1–10)."
+    )
+    council: str | None = Field(
+        None, max_length=200, description="Lead or partner council (case-insensitive substring)."
+    )
     year_from: int | None = Field(None, ge=1900, le=2100)
     year_to: int | None = Field(None, ge=1900, le=2100)
     type: DocumentType | None = None
@@ -36,8 +50,7 @@ class SearchQuery(BaseModel):
     @field_validator("q")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        cleaned = "".join(ch if ch.isprintable() else " " for ch in value)
-        cleaned = " ".join(cleaned.split())
+        cleaned = clean_text(value)
         if not cleaned:
             raise ValueError("query must not be empty")
         return cleaned
@@ -113,6 +126,37 @@ class EvidenceResponse(BaseModel):
     groups: list[EvidenceGroup]
 
 
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+
+
+class ReadyOut(BaseModel):
+    status: Literal["ready"]
+    documents: int
+    passages: int
+    generation: int
+
+
+class UnavailableOut(BaseModel):
+    status: Literal["unavailable"]
+    reason: str
+
+
+class QueryLogEntry(BaseModel):
+    """One logged search. Deliberately nothing about who asked (no address, no agent)."""
+
+    at: float = Field(description="Unix time of the search.")
+    query: str
+    filters: dict[str, Any]
+    mode: str
+    result_count: int
+    took_ms: float
+
+
+class QueryLogOut(BaseModel):
+    queries: list[QueryLogEntry]
+
+
 class ErrorBody(BaseModel):
     code: str
     message: str
@@ -121,3 +165,27 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
+
+
+_ERROR_DESCRIPTIONS = {
+    401: "No API key was given.",
+    403: "The API key is not valid.",
+    404: "No such document.",
+    409: "The document id is taken by a document that was not uploaded.",
+    413: "The upload is larger than the limit.",
+    415: "The upload is not a PDF.",
+    422: "A parameter is missing or invalid; the message names it.",
+    429: "Too many requests from this client; retry after the number of seconds in Retry-After.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route can answer, all in the one ErrorOut shape."""
+    responses: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        entry: dict[str, Any] = {"model": ErrorOut, "description": _ERROR_DESCRIPTIONS[status]}
+        if status == 429:
+            retry = {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+            entry["headers"] = {"Retry-After": retry}
+        responses[status] = entry
+    return responses

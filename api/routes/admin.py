@@ -4,27 +4,28 @@ query log. Uploads go through the same pipeline as `ccin ingest`."""
 from __future__ import annotations
 
 import re
+from pathlib import Path, PurePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 from pydantic import ValidationError
 
 from api.deps import KB, Admin, AppSettings, BaseURL
 from api.routes.documents import DocumentId, document_out
-from api.schemas import DocumentOut, DocumentType, ErrorOut
-from ccin.errors import InvalidQuery, UnreadableDocument
+from api.schemas import DocumentOut, DocumentType, QueryLogOut, error_responses
+from ccin.errors import InvalidQuery, UnreadableDocument, UnsupportedFileType
 from ingest.catalogue import Catalogue, document_id_for
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
+from kb.index import KnowledgeBase
 from kb.passage import DocumentMeta
 
-router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Admin],
-                   responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}})
+router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Admin], responses=error_responses(401, 403))
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 
 
 @router.post("/documents", response_model=DocumentOut, status_code=201,
-             responses={413: {"model": ErrorOut}, 415: {"model": ErrorOut}, 422: {"model": ErrorOut}})
+             responses=error_responses(409, 413, 415, 422))
 def upload_document(
     kb: KB,
     settings: AppSettings,
@@ -44,10 +45,12 @@ def upload_document(
     if len(data) > limit:
         raise HTTPException(413, f"file is larger than the {settings.max_upload_mb:g} MB limit")
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise UnreadableDocument("the upload is not a PDF (its content has no %PDF header)")
-    document_id = id or document_id_for(_stem(file.filename or title))
+        raise UnsupportedFileType("the upload is not a PDF (its content has no %PDF header)")
+    document_id = id or _default_id(file.filename, title)
     if not _ID_RE.match(document_id):
-        raise InvalidQuery(f"invalid document id {document_id!r}: use lower-case letters, digits, '-', '.', '_'")
+        raise InvalidQuery(
+            f"invalid document id {document_id!r}: use lower-case letters, digits, '-', '.', '_'"
+        )
     if url and not url.startswith(("http://", "https://")):
         raise InvalidQuery("url must start with http:// or https://")
     fields: dict[str, Any] = {
@@ -59,36 +62,56 @@ def upload_document(
         meta = DocumentMeta(**{k: v for k, v in fields.items() if v not in (None, "")})
     except ValidationError as exc:
         raise InvalidQuery(str(exc.errors()[0]["msg"])) from None
-    uploads = kb.data_dir / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    path = (uploads / f"{document_id}.pdf").resolve()
+    path = _upload_path(kb, document_id)
+    existing = kb.registry.get(document_id)
+    if existing is not None and Path(existing.source) != path:
+        raise HTTPException(409, f"document id {document_id!r} is already used by a document that was not "
+                                 "uploaded here; choose another id")
+    previous = path.read_bytes() if path.is_file() else None
     path.write_bytes(data)
-    ingestor = Ingestor(kb, Catalogue({path: meta}),
-                        ChunkParams(target_words=settings.chunk_target_words, max_words=settings.chunk_max_words))
+    params = ChunkParams(target_words=settings.chunk_target_words, max_words=settings.chunk_max_words)
+    ingestor = Ingestor(kb, Catalogue({path: meta}), params)
     outcome = ingestor.ingest_file(path)
     if outcome.status == "failed":
-        path.unlink(missing_ok=True)
+        # Put back what was there: a failed replacement must not take the current upload's source with it.
+        if previous is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(previous)
         raise UnreadableDocument(outcome.reason)
     kb.save_snapshot()
     return document_out(kb, kb.document(document_id), base)
 
 
-def _stem(name: str) -> str:
-    from pathlib import PurePath
+def _default_id(filename: str | None, title: str) -> str:
+    """From the uploaded file's own name (never a directory part a client sent), else from the title."""
+    stem = PurePath((filename or "").replace("\\", "/")).stem or title
+    return document_id_for(Path(stem.replace("/", " ") + ".pdf"))
 
-    return PurePath(name).stem or "upload"
+
+def _upload_path(kb: KnowledgeBase, document_id: str) -> Path:
+    uploads = kb.data_dir / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    return (uploads / f"{document_id}.pdf").resolve()
 
 
-@router.delete("/documents/{document_id}", status_code=204, responses={404: {"model": ErrorOut}})
+@router.delete("/documents/{document_id}", status_code=204, responses=error_responses(404, 422))
 def delete_document(document_id: DocumentId, kb: KB) -> None:
+    document = kb.document(document_id)
     kb.delete(document_id)
     kb.save_snapshot()
+    uploaded = _upload_path(kb, document_id)
+    if Path(document.source) == uploaded:
+        uploaded.unlink(missing_ok=True)  # a deleted upload leaves no copy behind
 
 
-@router.get("/queries")
-def query_log(kb: KB, limit: int = 100, zero_results: bool = False) -> dict[str, Any]:
+@router.get("/queries", response_model=QueryLogOut, responses=error_responses(422))
+def query_log(
+    kb: KB,
+    limit: Annotated[int, Query(ge=1, le=1000, description="How many, newest first.")] = 100,
+    zero_results: Annotated[bool, Query(description="Only searches that found nothing.")] = False,
+) -> QueryLogOut:
     """Recent searches (no personal data): query, filters, mode, result count, latency."""
-    limit = max(1, min(limit, 1000))
-    return {"queries": kb.registry.queries(limit, zero_results_only=zero_results)}
+    return QueryLogOut.model_validate({"queries": kb.registry.queries(limit, zero_results_only=zero_results)})
 
 

@@ -7,11 +7,12 @@ import mimetypes
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Path as PathParam, Query
+from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
 from api.deps import KB, BaseURL
-from api.schemas import DocumentList, DocumentOut, DocumentType, ErrorOut, PrincipleMet
+from api.schemas import DocumentList, DocumentOut, DocumentType, PrincipleMet, error_responses
 from ccin.errors import DocumentNotFound, InvalidQuery
 from kb.index import KnowledgeBase
 from kb.passage import IndexedDocument
@@ -19,6 +20,7 @@ from kb.principles import NAMES
 from kb.results import document_file_url
 
 router = APIRouter(tags=["documents"])
+FILE_MEDIA_TYPES = ("application/pdf", "text/html", "text/markdown", "text/plain", "application/octet-stream")
 DocumentId = Annotated[str, PathParam(max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
@@ -46,12 +48,13 @@ def document_out(kb: KnowledgeBase, document: IndexedDocument, base: str) -> Doc
     return DocumentOut(
         id=meta.id, title=meta.title, year=meta.year, lead_council=meta.lead_council, partners=meta.partners,
         type=meta.type, url=meta.url or document_file_url(meta.id, base), source_url=meta.source_url,
-        pages=document.pages, passage_count=document.passage_count, principles_met=principles_met(kb, meta.id),
-        near_duplicate_of=document.near_duplicate_of, inferred_metadata=meta.inferred,
+        pages=document.pages, passage_count=document.passage_count,
+        principles_met=principles_met(kb, meta.id), near_duplicate_of=document.near_duplicate_of,
+        inferred_metadata=meta.inferred,
     )
 
 
-@router.get("/documents", response_model=DocumentList, responses={422: {"model": ErrorOut}})
+@router.get("/documents", response_model=DocumentList, responses=error_responses(422))
 def list_documents(
     kb: KB,
     base: BaseURL,
@@ -85,7 +88,7 @@ def list_documents(
     return DocumentList(documents=outs[offset : offset + limit], total=len(outs), offset=offset, limit=limit)
 
 
-@router.get("/documents/{document_id}", response_model=DocumentOut, responses={404: {"model": ErrorOut}})
+@router.get("/documents/{document_id}", response_model=DocumentOut, responses=error_responses(404, 422))
 def get_document(document_id: DocumentId, kb: KB, base: BaseURL) -> DocumentOut:
     return document_out(kb, kb.document(document_id), base)
 
@@ -93,13 +96,15 @@ def get_document(document_id: DocumentId, kb: KB, base: BaseURL) -> DocumentOut:
 @router.get(
     "/documents/{document_id}/file",
     response_class=FileResponse,
-    responses={200: {"content": {"application/pdf": {}, "text/html": {}}}, 404: {"model": ErrorOut}},
+    responses={200: {"description": "The stored file: PDF, HTML, Markdown or plain text, as ingested.",
+                     "content": {media: {} for media in FILE_MEDIA_TYPES}},
+               **error_responses(404, 422)},
 )
 def get_document_file(document_id: DocumentId, kb: KB) -> FileResponse:
     """The stored copy of the document, looked up by id (never by a client-supplied path)."""
     document = kb.document(document_id)
-    path = Path(document.path)
-    if not path.is_file():
+    path = Path(document.path).resolve()
+    if not path.is_file() or kb.files_dir.resolve() not in path.parents:
         raise DocumentNotFound(f"the file of document {document_id!r} is no longer stored")
     media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     headers = {"Content-Disposition": f'inline; filename="{document_id}{path.suffix}"',

@@ -1,7 +1,8 @@
-"""GET /evidence: an evidence pack for one principle (optionally on a topic), as JSON, Markdown, CSV or Word."""
+"""GET /evidence: an evidence pack for one principle (optionally on a topic): JSON, Markdown, CSV or Word."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -10,7 +11,7 @@ from fastapi.responses import Response
 from api import exports
 from api.deps import KB, BaseURL, RateLimited
 from api.routes.principles import principle_summaries
-from api.schemas import ErrorOut, EvidenceGroup, EvidenceItem, EvidenceResponse
+from api.schemas import EvidenceGroup, EvidenceItem, EvidenceResponse, clean_text, error_responses
 from kb.evidence import evidence
 
 router = APIRouter(tags=["evidence"])
@@ -20,12 +21,16 @@ MEDIA = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
+EXPORTERS: dict[str, Callable[[EvidenceResponse], str | bytes]] = {
+    "md": exports.to_markdown, "csv": exports.to_csv, "docx": exports.to_docx,
+}
+
 
 @router.get(
     "/evidence",
     response_model=EvidenceResponse,
     dependencies=[RateLimited],
-    responses={200: {"content": {m: {} for m in MEDIA.values()}}, 422: {"model": ErrorOut}, 429: {"model": ErrorOut}},
+    responses={200: {"content": {m: {} for m in MEDIA.values()}}, **error_responses(422, 429)},
 )
 def get_evidence(
     kb: KB,
@@ -34,7 +39,7 @@ def get_evidence(
     q: Annotated[str | None, Query(max_length=500, description="Optional topic.")] = None,
     format: Literal["json", "md", "csv", "docx"] = "json",
 ) -> EvidenceResponse | Response:
-    topic = " ".join(q.split()) if q else None
+    topic = clean_text(q) if q else None
     summary = next(p for p in principle_summaries(kb) if p.id == principle)
     groups = [
         EvidenceGroup(
@@ -47,6 +52,6 @@ def get_evidence(
     pack = EvidenceResponse(principle=summary, query=topic or None, groups=groups)
     if format == "json":
         return pack
-    body: str | bytes = {"md": exports.to_markdown, "csv": exports.to_csv, "docx": exports.to_docx}[format](pack)
-    return Response(body, media_type=MEDIA[format],
-                    headers={"Content-Disposition": f'attachment; filename="{exports.filename(pack, format)}"'})
+    body: str | bytes = EXPORTERS[format](pack)
+    disposition = f'attachment; filename="{exports.filename(pack, format)}"'
+    return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": disposition})

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import KB
+from api.schemas import HealthOut, ReadyOut, UnavailableOut
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+@router.get("/health", response_model=HealthOut)
+def health() -> HealthOut:
+    return HealthOut(status="ok")
 
 
-@router.get("/ready", responses={503: {"description": "The index cannot be read."}})
-def ready(kb: KB) -> Any:
+@router.get("/ready", response_model=ReadyOut,
+            responses={503: {"model": UnavailableOut, "description": "The index cannot be read."}})
+def ready(kb: KB) -> ReadyOut | JSONResponse:
     try:
         table = kb.table()
         documents = len(kb.registry.versions())
     except Exception as exc:  # the store is unreachable: say so instead of failing
-        return JSONResponse({"status": "unavailable", "reason": str(exc)[:200]}, status_code=503)
-    return {"status": "ready", "documents": documents, "passages": len(table), "generation": table.generation}
+        body = UnavailableOut(status="unavailable", reason=str(exc)[:200])
+        return JSONResponse(body.model_dump(), status_code=503)
+    return ReadyOut(status="ready", documents=documents, passages=len(table), generation=table.generation)

@@ -7,13 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import KB, BaseURL, RateLimited
-from api.schemas import ErrorOut, SearchQuery, SearchResponse
+from api.schemas import SearchQuery, SearchResponse, error_responses
 
 router = APIRouter(tags=["search"])
-ERRORS = {422: {"model": ErrorOut}, 429: {"model": ErrorOut}}
 
 
-@router.get("/search", response_model=SearchResponse, responses=ERRORS, dependencies=[RateLimited])
+@router.get("/search", response_model=SearchResponse, responses=error_responses(404, 422, 429),
+            dependencies=[RateLimited])
 def search(params: Annotated[SearchQuery, Query()], kb: KB, base: BaseURL) -> SearchResponse:
-    """Hybrid (default), BM25 or dense search; filters apply before ranking, so k results come back when k match."""
-    return kb.search(params.q, params.filters(), params.k, params.mode, base_url=base)
+    """Hybrid (default), BM25 or dense search. Filters apply before ranking, so k results come back when k
+    passages match."""
+    filters = params.filters()
+    if params.document is not None:
+        kb.document(params.document)  # an unknown id is a mistake to report, not a search with no results
+    return kb.search(params.q, filters, params.k, params.mode, base_url=base)
