@@ -89,7 +89,10 @@ def search(settings: Settings, query: str, k: int, principle: int | None, counci
 
     params = SearchQuery(q=query, k=k, principle=principle, council=council, year_from=year_from,
                          year_to=year_to, type=doc_type, document=document_id, mode=mode)
-    response = KnowledgeBase(settings).search(params.q, params.filters(), params.k, params.mode)
+    kb = KnowledgeBase(settings)
+    if params.document:
+        kb.document(params.document)  # an unknown document is an error, as over HTTP
+    response = kb.search(params.q, params.filters(), params.k, params.mode)
     if as_json:
         click.echo(response.model_dump_json(indent=2))
         return
