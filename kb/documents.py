@@ -19,7 +19,8 @@ from kb.passage import DocumentMeta, IndexedDocument
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, version TEXT NOT NULL, meta TEXT NOT NULL, pages INTEGER NOT NULL,
-    passage_count INTEGER NOT NULL, path TEXT NOT NULL, source TEXT NOT NULL, near_duplicate_of TEXT NOT NULL DEFAULT '[]',
+    passage_count INTEGER NOT NULL, path TEXT NOT NULL, source TEXT NOT NULL,
+    near_duplicate_of TEXT NOT NULL DEFAULT '[]',
     ingested_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -28,6 +29,7 @@ CREATE TABLE IF NOT EXISTS query_log (
     result_count INTEGER NOT NULL, took_ms REAL NOT NULL
 );
 """
+_COLUMNS = "meta, version, pages, passage_count, path, source, near_duplicate_of"
 
 
 class DocumentRegistry:
@@ -55,7 +57,7 @@ class DocumentRegistry:
     def get(self, document_id: str) -> IndexedDocument | None:
         with self._connect() as db:
             row = db.execute(
-                "SELECT meta, version, pages, passage_count, path, source, near_duplicate_of FROM documents WHERE id=?",
+                f"SELECT {_COLUMNS} FROM documents WHERE id=?",
                 (document_id,),
             ).fetchone()
         return _document(row) if row else None
@@ -63,7 +65,7 @@ class DocumentRegistry:
     def all(self) -> list[IndexedDocument]:
         with self._connect() as db:
             rows = db.execute(
-                "SELECT meta, version, pages, passage_count, path, source, near_duplicate_of FROM documents ORDER BY id"
+                f"SELECT {_COLUMNS} FROM documents ORDER BY id"
             ).fetchall()
         return [_document(row) for row in rows]
 
@@ -74,7 +76,8 @@ class DocumentRegistry:
                 "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     document.meta.id, document.version, document.meta.model_dump_json(), document.pages,
-                    document.passage_count, document.path, document.source, json.dumps(document.near_duplicate_of), time.time(),
+                    document.passage_count, document.path, document.source,
+                    json.dumps(document.near_duplicate_of), time.time(),
                 ),
             )
             _bump(db)
@@ -83,7 +86,10 @@ class DocumentRegistry:
     def set_near_duplicates(self, document_id: str, others: list[str]) -> None:
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
-            db.execute("UPDATE documents SET near_duplicate_of=? WHERE id=?", (json.dumps(sorted(others)), document_id))
+            db.execute(
+                "UPDATE documents SET near_duplicate_of=? WHERE id=?",
+                (json.dumps(sorted(others)), document_id),
+            )
             _bump(db)
             db.execute("COMMIT")
 
@@ -95,7 +101,9 @@ class DocumentRegistry:
             db.execute("COMMIT")
         return bool(deleted)
 
-    def log_query(self, query: str, filters: dict[str, Any], mode: str, result_count: int, took_ms: float) -> None:
+    def log_query(
+        self, query: str, filters: dict[str, Any], mode: str, result_count: int, took_ms: float
+    ) -> None:
         with self._connect() as db:
             db.execute(
                 "INSERT INTO query_log VALUES (?, ?, ?, ?, ?, ?)",
@@ -126,6 +134,6 @@ def _bump(db: sqlite3.Connection) -> None:
 def _document(row: tuple[Any, ...]) -> IndexedDocument:
     meta, version, pages, passage_count, path, source, near = row
     return IndexedDocument(
-        meta=DocumentMeta.model_validate_json(meta), version=version, pages=pages, passage_count=passage_count,
-        path=path, source=source, near_duplicate_of=json.loads(near),
+        meta=DocumentMeta.model_validate_json(meta), version=version, pages=pages,
+        passage_count=passage_count, path=path, source=source, near_duplicate_of=json.loads(near),
     )

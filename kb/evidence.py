@@ -43,7 +43,8 @@ def evidence(
     table = kb.table()
     filters = Filters(principle=principle)
     if topic:
-        hits = Retriever(kb.embedder).search(table, topic, filters, k=documents * per_document * 3, mode="hybrid")
+        depth = documents * per_document * 3
+        hits = Retriever(kb.embedder).search(table, topic, filters, k=depth, mode="hybrid")
         ranked = [(h.row, h.score) for h in hits]
     else:
         mask = filters.mask(table)

@@ -4,7 +4,8 @@ Two named strategies, both small callables over ranked candidate lists ``[(row, 
 
 - ``rrf`` — reciprocal rank fusion: ``fused(d) = Σ_i w_i / (k + rank_i(d))`` with ranks from 1; a list
   that does not contain ``d`` contributes nothing. Ignores score scales entirely, which makes it robust.
-- ``convex`` — weighted sum of min-max normalised scores: ``fused(d) = Σ_i w_i · (s_i(d) − min_i)/(max_i − min_i)``;
+- ``convex`` — weighted sum of min-max normalised scores:
+  ``fused(d) = Σ_i w_i · (s_i(d) − min_i)/(max_i − min_i)`` (a list whose scores are all equal gives 1);
   keeps how much better the top hit is, which RRF throws away.
 
 Either can take a third list, the exact-phrase list (passages containing the query verbatim, or whose title

@@ -9,8 +9,10 @@ version the registry never named (removed by `collect_garbage`) or stale passage
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,7 @@ from kb.store import PassageStore
 from kb.table import PassageTable
 
 _REFRESH_EVERY_S = 0.5
+_REBUILD_ATTEMPTS = 5
 
 
 @dataclass
@@ -39,7 +42,9 @@ class PrincipleStats:
 
 
 class KnowledgeBase:
-    def __init__(self, settings: Settings, embedder_factory: Callable[[], Embedder] = packaged_embedder) -> None:
+    def __init__(
+        self, settings: Settings, embedder_factory: Callable[[], Embedder] = packaged_embedder
+    ) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -80,13 +85,22 @@ class KnowledgeBase:
     def _try_save(self, table: PassageTable) -> None:
         """Persist a rebuilt snapshot for the next process; another process saving at the same moment or a
         read-only data directory only means the next process rebuilds too."""
-        try:
+        with contextlib.suppress(OSError):
             table.save(self.snapshot_dir)
-        except OSError:
-            pass
 
     def _rebuild(self, generation: int) -> PassageTable:
-        return PassageTable.build(self.store.rows(), self.registry.versions(), generation)
+        """Read the registry, then the rows, and trust the pair only if no commit happened meanwhile and every
+        current document has exactly its registered passage count: an ingest running in another process
+        may flip a version, or delete rows under a paged read, between the two reads."""
+        for _ in range(_REBUILD_ATTEMPTS):
+            documents = self.registry.all()
+            rows = self.store.rows()
+            table = PassageTable.build(rows, {d.meta.id: d.version for d in documents}, generation)
+            latest = self.registry.generation()
+            if latest == generation and _complete(table, documents):
+                break
+            generation = latest
+        return table
 
     def search(
         self, query: str, filters: Filters, k: int = 10, mode: str = "hybrid", base_url: str = "",
@@ -100,7 +114,9 @@ class KnowledgeBase:
         took = round((time.perf_counter() - started) * 1000, 2)
         if self.settings.query_log:
             self.registry.log_query(query, filters.as_dict(), mode, len(results), took)
-        return SearchResponse(query=query, took_ms=took, mode=mode, filters=filters.as_dict(), results=results)
+        return SearchResponse(
+            query=query, took_ms=took, mode=mode, filters=filters.as_dict(), results=results
+        )
 
     def document(self, document_id: str) -> IndexedDocument:
         document = self.registry.get(document_id)
@@ -129,13 +145,17 @@ class KnowledgeBase:
             [p.id for p in passages], [p.text for p in passages], embeddings,
             [t for t, keep in zip(table.texts, others, strict=True) if keep],
             table.embeddings[others],
-            [str(m.get("dup_group") or i) for m, i, keep in zip(table.metas, table.ids, others, strict=True) if keep],
+            [
+                str(m.get("dup_group") or i)
+                for m, i, keep in zip(table.metas, table.ids, others, strict=True) if keep
+            ],
         )
         group_documents: dict[str, set[str]] = {}
         for m, pid in zip(table.metas, table.ids, strict=True):
             group_documents.setdefault(str(m.get("dup_group") or pid), set()).add(str(m["document_id"]))
         near = near_duplicate_documents(meta.id, groups, [p.id for p in passages], group_documents)
-        self.store.add(meta, version, passages, embeddings, groups)
+        file_format = Path(stored_path).suffix.lower().lstrip(".")
+        self.store.add(meta, version, passages, embeddings, groups, file_format)
         document = IndexedDocument(
             meta=meta, version=version, pages=pages, passage_count=len(passages), path=stored_path,
             source=source, near_duplicate_of=near,
@@ -180,3 +200,8 @@ class KnowledgeBase:
             self._table = table
             self._checked_at = time.monotonic()
             return table
+
+
+def _complete(table: PassageTable, documents: list[IndexedDocument]) -> bool:
+    counts = Counter(table.document_id.tolist())
+    return all(counts.get(d.meta.id, 0) == d.passage_count for d in documents)

@@ -2,7 +2,8 @@
 
 Tokens are lower-cased words and numbers with English stop words removed, reduced by the Snowball (Porter 2)
 English stemmer, so "financing" finds "finance" and "councils" finds "council" (measured on the development
-queries: BM25 nDCG@10 0.589 with plural folding only, 0.611 with Snowball). Scores are computed for every row and masked, so a filter never starves the result list.
+queries: BM25 nDCG@10 0.589 with plural folding only, 0.611 with Snowball). Scores are computed for every
+row and masked, so a filter never starves the result list.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from nltk.stem.snowball import SnowballStemmer
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have having he
-    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor
-    not now of off on once only or other our ours ourselves out over own same she should so some such than that
-    the their theirs them themselves then there these they this those through to too under until up very was we
-    were what when where which while who whom why will with would you your yours yourself yourselves any anyone
-    anybody has have been there what which who""".split()
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most my
+    myself no nor not now of off on once only or other our ours ourselves out over own same she should so
+    some such than that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves any anyone anybody has have been there what which who""".split()  # noqa: SIM905
 )
 
 

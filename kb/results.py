@@ -41,7 +41,9 @@ class PassageOut(BaseModel):
     principles: list[PrincipleOut]
     citation: CitationOut
     heading_path: list[str] = Field(default_factory=list)
-    also_in: list[CitationOut] = Field(default_factory=list, description="Other sources of a near-duplicate passage.")
+    also_in: list[CitationOut] = Field(
+        default_factory=list, description="Other sources of a near-duplicate passage."
+    )
 
 
 class SearchResponse(BaseModel):
@@ -57,10 +59,16 @@ def document_file_url(document_id: str, base_url: str = "") -> str:
 
 
 def citation(meta: dict[str, Any], catalogue_url: str | None, base_url: str = "") -> CitationOut:
-    """Catalogue URL when there is one, else the API's own copy; `#page=N` for paged documents."""
+    """Catalogue URL when there is one, else the API's own copy; `#page=N` and "p. N" only for PDFs (a web
+    page, Markdown or text file has no pages). Passages indexed before the file format was recorded fall back
+    to the document type and the URL's extension."""
     page, page_end = int(meta.get("page", 1)), int(meta.get("page_end", meta.get("page", 1)))
     url = catalogue_url or document_file_url(str(meta["document_id"]), base_url)
-    paged = meta.get("type") not in PDF_TYPES_WITHOUT_PAGES and not url.lower().endswith((".html", ".htm"))
+    if meta.get("format"):
+        paged = meta["format"] == "pdf"
+    else:
+        web = meta.get("type") in PDF_TYPES_WITHOUT_PAGES or url.lower().endswith((".html", ".htm"))
+        paged = not web
     if paged and "#" not in url:
         url = f"{url}#page={page}"
     title = str(meta.get("title", meta["document_id"]))
@@ -77,8 +85,11 @@ def citation(meta: dict[str, Any], catalogue_url: str | None, base_url: str = ""
 def passage_principles(meta: dict[str, Any]) -> list[PrincipleOut]:
     scores = json.loads(meta.get("scores", "[]") or "[]")
     tagged = meta.get("principles", []) or []
+    def score(principle: int) -> float:
+        return round(float(scores[principle - 1]), 4) if scores else 0.0
+
     return [
-        PrincipleOut(id=int(p), name=NAMES[int(p)], score=round(float(scores[int(p) - 1]), 4) if scores else 0.0)
+        PrincipleOut(id=int(p), name=NAMES[int(p)], score=score(int(p)))
         for p in sorted(tagged, key=lambda p: -(scores[int(p) - 1] if scores else 0))
     ]
 

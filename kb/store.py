@@ -63,14 +63,20 @@ class PassageStore:
         passages: list[TaggedPassage],
         embeddings: np.ndarray,
         dup_groups: list[str],
+        file_format: str = "",
     ) -> None:
+        """Upsert one document version's passages; `file_format` ("pdf", "html", "txt", …) decides whether
+        citations point at a page."""
         for start in range(0, len(passages), _PAGE):
             batch = passages[start : start + _PAGE]
             self._collection.upsert(
                 ids=[p.id for p in batch],
                 documents=[p.text for p in batch],
                 embeddings=embeddings[start : start + _PAGE].tolist(),
-                metadatas=[passage_metadata(meta, version, p, g) for p, g in zip(batch, dup_groups[start:], strict=False)],
+                metadatas=[
+                    passage_metadata(meta, version, p, g, file_format)
+                    for p, g in zip(batch, dup_groups[start : start + _PAGE], strict=True)
+                ],
             )
 
     def delete_stale(self, document_id: str, keep_version: str | None) -> None:
@@ -119,7 +125,9 @@ class PassageStore:
             self._collection.update(ids=got["ids"], metadatas=metas)
 
 
-def passage_metadata(meta: DocumentMeta, version: str, passage: TaggedPassage, dup_group: str) -> dict[str, Any]:
+def passage_metadata(
+    meta: DocumentMeta, version: str, passage: TaggedPassage, dup_group: str, file_format: str = ""
+) -> dict[str, Any]:
     """Flat Chroma metadata. Chroma rejects empty lists and None, so absent values are omitted."""
     record: dict[str, Any] = {
         "document_id": meta.id,
@@ -135,6 +143,8 @@ def passage_metadata(meta: DocumentMeta, version: str, passage: TaggedPassage, d
         "dup_group": dup_group,
         "title": meta.title,
     }
+    if file_format:
+        record["format"] = file_format
     if passage.principles:
         record["principles"] = list(passage.principles)
     councils = [c for c in [meta.lead_council, *meta.partners] if c]

@@ -4,11 +4,15 @@ generation moves, and saved beside it so a fresh process starts without recomput
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,50 @@ class PassageTable:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def phrase_rows(self, phrase: str) -> np.ndarray:
+        """Rows whose text contains `phrase` as whole words (after `normalise`), in row order.
+
+        One substring scan over all passages joined into one string: C speed, and no passage is missed
+        because another retriever did not rank it (an exact phrase can be buried by both BM25 and dense)."""
+        needle = f" {normalise(phrase)} "
+        if needle.strip() == "":
+            return np.zeros(0, dtype=np.int64)
+        corpus, starts = self._phrase_corpus
+        found: list[int] = []
+        position = corpus.find(needle)
+        while position >= 0:
+            row = bisect.bisect_right(starts, position) - 1
+            found.append(row)
+            position = corpus.find(needle, starts[row + 1] if row + 1 < len(starts) else len(corpus))
+        return np.asarray(found, dtype=np.int64)
+
+    def title_rows(self, phrase: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rows whose document title equals `phrase`, rows whose title contains it as whole words)."""
+        needle = normalise(phrase)
+        titles = self._normalised_titles
+        equal = np.flatnonzero(titles == needle) if needle else np.zeros(0, dtype=np.int64)
+        padded = f" {needle} "
+        contains = [i for i, t in enumerate(titles) if needle and padded in f" {t} "]
+        return equal, np.asarray(contains, dtype=np.int64)
+
+    @cached_property
+    def _phrase_corpus(self) -> tuple[str, list[int]]:
+        """Every passage normalised as " w1 w2 … wn " and joined by newlines, which no needle contains, so a
+        match never spans two passages; `starts[i]` is where row i begins."""
+        pieces, starts, offset = [], [], 0
+        for text in self.texts:
+            piece = f" {normalise(text)} \n"
+            starts.append(offset)
+            pieces.append(piece)
+            offset += len(piece)
+        return "".join(pieces), starts
+
+    @cached_property
+    def _normalised_titles(self) -> np.ndarray:
+        titles = [str(m.get("title", "")) for m in self.metas]
+        by_title = {title: normalise(title) for title in set(titles)}
+        return np.array([by_title[title] for title in titles], dtype=object)
+
     @classmethod
     def build(
         cls, rows: StoredRows, versions: dict[str, str], generation: int, keyword: KeywordIndex | None = None
@@ -56,7 +104,11 @@ class PassageTable:
                    *_columns(metas))
 
     def save(self, directory: Path) -> None:
-        """Write next to the old snapshot, then swap, so a reader never loads a half-written one."""
+        """Write next to the old snapshot, then swap, so a reader never loads a half-written one.
+
+        Two processes may save at once (an ingest and a reader that rebuilt): each moves the old snapshot to
+        its own side directory, and when the other won the final rename this one just drops its copy, since
+        a reader checks the generation anyway."""
         directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=directory.parent))
         np.save(staging / "vectors.npy", self.embeddings)
@@ -64,32 +116,52 @@ class PassageTable:
             for pid, text, meta in zip(self.ids, self.texts, self.metas, strict=True):
                 out.write(json.dumps({"id": pid, "text": text, "meta": meta}) + "\n")
         self.keyword.save(staging / "bm25")
-        (staging / "manifest.json").write_text(
-            json.dumps({"generation": self.generation, "count": len(self), "tokenizer": TOKENIZER_VERSION})
-        )
-        old = directory.with_name(directory.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if directory.exists():
-            os.replace(directory, old)
-        os.replace(staging, directory)
-        shutil.rmtree(old, ignore_errors=True)
+        (staging / "manifest.json").write_text(json.dumps(self._manifest()))
+        old = Path(tempfile.mkdtemp(prefix=".snapshot-old-", dir=directory.parent)) / "snapshot"
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(directory, old)
+            try:
+                os.replace(staging, directory)
+            except OSError:
+                shutil.rmtree(staging, ignore_errors=True)
+        finally:
+            shutil.rmtree(old.parent, ignore_errors=True)
+
+    def _manifest(self) -> dict[str, Any]:
+        return {"generation": self.generation, "count": len(self), "tokenizer": TOKENIZER_VERSION}
 
     @classmethod
     def load(cls, directory: Path) -> PassageTable | None:
+        """The saved snapshot, or None when there is none, it is from another tokenizer, or it was swapped
+        or damaged while being read (the manifest is read again at the end and every part's size checked)."""
         try:
             manifest = json.loads((directory / "manifest.json").read_text())
             if manifest.get("tokenizer") != TOKENIZER_VERSION:
                 return None
             embeddings = np.load(directory / "vectors.npy")
-            records = [json.loads(line) for line in (directory / "rows.jsonl").open(encoding="utf-8")]
+            with (directory / "rows.jsonl").open(encoding="utf-8") as rows:
+                records = [json.loads(line) for line in rows]
             keyword = KeywordIndex.load(directory / "bm25", manifest["count"])
+            if json.loads((directory / "manifest.json").read_text()) != manifest:
+                return None
         except (OSError, ValueError, KeyError):
+            return None
+        if not len(records) == embeddings.shape[0] == keyword.size == manifest["count"]:
             return None
         metas = [r["meta"] for r in records]
         return cls(
             manifest["generation"], [r["id"] for r in records], [r["text"] for r in records], metas,
             embeddings, keyword, *_columns(metas),
         )
+
+
+def normalise(text: str) -> str:
+    """Lower-cased words and numbers separated by single spaces: how exact phrases and titles are compared."""
+    return " ".join(_WORD_RE.findall(text.lower()))
+
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
 
 
 def keyword_text(meta: dict[str, Any], text: str) -> str:

@@ -1,0 +1,100 @@
+"""`ccin search` prints readable results, and with `--json` exactly the body GET /search answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from kb.filters import Filters
+from kb.index import KnowledgeBase
+
+CCIN = Path(sys.executable).with_name("ccin")
+
+
+def run_search(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "CCIN_DATA_DIR": str(data_dir),
+        "HF_HUB_OFFLINE": "1",
+        "ANONYMIZED_TELEMETRY": "False",
+    }
+    return subprocess.run(
+        [str(CCIN), "search", *args], capture_output=True, text=True, env=env, timeout=600, check=False
+    )
+
+
+def comparable(body: dict[str, Any], host: str) -> dict[str, Any]:
+    """The body without took_ms and with the citation URLs' host prefix removed (the CLI has no base URL)."""
+    body = {key: value for key, value in body.items() if key != "took_ms"}
+    for result in body["results"]:
+        for cited in [result["citation"], *result["also_in"]]:
+            assert cited["url"].startswith(host) or cited["url"].startswith("/")
+            cited["url"] = cited["url"].removeprefix(host)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("cli_args", "params"),
+    [
+        (["Dynamic Purchasing System", "--k", "5"], {"q": "Dynamic Purchasing System", "k": 5}),
+        (
+            [
+                "cooperative enterprise",
+                "--k",
+                "7",
+                "--mode",
+                "bm25",
+                "--council",
+                "oxford",
+                "--year-from",
+                "2022",
+                "--principle",
+                "4",
+            ],
+            {
+                "q": "cooperative enterprise",
+                "k": 7,
+                "mode": "bm25",
+                "council": "oxford",
+                "year_from": 2022,
+                "principle": 4,
+            },
+        ),
+    ],
+)
+def test_json_output_is_the_http_response_body(
+    sample_index: Path, http: httpx.Client, cli_args: list[str], params: dict[str, Any]
+) -> None:
+    done = run_search(sample_index, *cli_args, "--json")
+    assert done.returncode == 0, done.stderr
+    response = http.get("/search", params=params)
+    assert response.status_code == 200
+    host = str(http.base_url).rstrip("/")
+    cli_body, http_body = comparable(json.loads(done.stdout), host), comparable(response.json(), host)
+    assert cli_body["results"]
+    assert cli_body == http_body
+
+
+def test_readable_output_lists_label_snippet_sources_and_link(sample_index: Path, kb: KnowledgeBase) -> None:
+    done = run_search(sample_index, "Dynamic Purchasing System", "--k", "2")
+    assert done.returncode == 0, done.stderr
+    expected = kb.search("Dynamic Purchasing System", Filters(), 2).results
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"1. {expected[0].citation.label}  [")
+    assert "Dynamic Purchas" in lines[1] and "<mark>" not in lines[1] and "&#x27;" not in done.stdout
+    assert f"   also in: {expected[0].also_in[0].label}" in lines
+    assert any(line.startswith("   /documents/") for line in lines)
+    assert lines[-1].startswith("(2 results in ") and lines[-1].endswith(" ms, mode hybrid)")
+
+
+def test_bad_filter_is_one_clear_error_line(sample_index: Path) -> None:
+    done = run_search(sample_index, "food", "--year-from", "2024", "--year-to", "2020")
+    assert done.returncode == 2
+    assert done.stderr == "error: year_from (2024) is after year_to (2020)\n"

@@ -1,0 +1,82 @@
+"""Search keeps answering while an ingest runs on the same index: no errors, no document that is not (or was
+not just) in the registry, never two versions of one passage."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from ingest.catalogue import Catalogue
+from ingest.chunk import ChunkParams
+from ingest.pipeline import Ingestor
+from kb.filters import Filters
+from kb.index import KnowledgeBase
+from tests.conftest import CORPUS, make_settings
+
+CATALOGUE = Catalogue.load(CORPUS / "catalogue.yaml")
+NEW = [CORPUS / "pdfs" / "values-driven-ai.pdf", CORPUS / "pdfs" / "community-led-housing.pdf"]
+REPLACED = [CORPUS / "pdfs" / "net-zero.pdf", CORPUS / "pdfs" / "sustainable-food.pdf"]
+QUERIES = [
+    "community energy on council roofs",
+    "food pantry membership",
+    "artificial intelligence values",
+    "community led housing",
+    "cooperative council network",
+]
+
+
+def _catalogue() -> Catalogue:
+    """The corpus catalogue with the replaced documents retitled, so they get new versions."""
+    entries = {}
+    for file in CATALOGUE.files():
+        meta = CATALOGUE.get(file)
+        assert meta is not None
+        if file in {p.resolve() for p in REPLACED}:
+            meta = meta.model_copy(update={"title": meta.title + " (second edition)"})
+        entries[file] = meta
+    return Catalogue(entries)
+
+
+def test_searches_during_an_ingest_see_whole_documents_only(writable_index: Path) -> None:
+    settings = make_settings(writable_index, query_log=False)
+    errors: list[BaseException] = []
+
+    def ingest() -> None:
+        try:
+            Ingestor(KnowledgeBase(settings), _catalogue(), ChunkParams()).run(
+                [REPLACED[0], *NEW, REPLACED[1]]
+            )
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    reader = KnowledgeBase(settings)
+    ingester = threading.Thread(target=ingest)
+    ingester.start()
+    searches, during, seen_documents = 0, 0, set()
+    while ingester.is_alive() or searches < len(QUERIES):
+        during += ingester.is_alive()
+        query = QUERIES[searches % len(QUERIES)]
+        before = set(reader.registry.versions())
+        results = reader.search(query, Filters(), 20, mode="hybrid").results
+        after = set(reader.registry.versions())
+        documents = [r.citation.document_id for r in results]
+        assert set(documents) <= before | after
+        prefixes = [r.passage_id.rsplit(":", 1)[0] for r in results]  # "document:ordinal", one per version
+        assert len(prefixes) == len(set(prefixes)), prefixes
+        titles = {r.citation.document_id: r.citation.title for r in results}
+        assert len({(r.citation.document_id, r.citation.title) for r in results}) == len(titles)
+        seen_documents |= set(documents)
+        searches += 1
+    ingester.join()
+    assert errors == []
+    assert searches >= len(QUERIES) and during >= 1
+
+    final = KnowledgeBase(settings)
+    assert {"values-driven-ai", "community-led-housing"} <= set(final.registry.versions())
+    table = final.table(fresh=True)
+    assert len(table.ids) == len({pid.rsplit(":", 1)[0] for pid in table.ids})
+    top = final.search("community energy on council roofs", Filters(document_id="net-zero"), 1).results[0]
+    assert top.citation.title == "Cooperative Approaches to Reaching Net Zero (second edition)"
+    assert reader.search("community led housing", Filters(), 3).results[0].citation.document_id == (
+        "community-led-housing"
+    )

@@ -1,0 +1,87 @@
+"""Retrieval modes on the sample index, and the exact-title/phrase guard in hybrid."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ccin.errors import InvalidQuery
+from kb.filters import Filters
+from kb.index import KnowledgeBase
+from kb.keyword import tokenize
+from kb.retrieve import Retriever, collapse, guard_exact
+from kb.table import normalise
+
+QUERY = "community energy society rooftop solar on schools"
+
+
+def _expected(kb: KnowledgeBase, scores: np.ndarray, k: int, positive_only: bool) -> list[str]:
+    """The oracle: every row by score (ties by row), one per near-duplicate group, first k."""
+    order = sorted(range(len(scores)), key=lambda row: (-float(scores[row]), row))
+    ranked = [(row, float(scores[row])) for row in order if not positive_only or scores[row] > 0]
+    table = kb.table()
+    return [table.ids[hit.row] for hit in collapse(table, ranked, k)]
+
+
+def test_bm25_mode_is_pure_keyword_ranking(kb: KnowledgeBase) -> None:
+    table = kb.table()
+    results = kb.search(QUERY, Filters(), 8, mode="bm25").results
+    assert [r.passage_id for r in results] == _expected(
+        kb, table.keyword.scores(QUERY), 8, positive_only=True
+    )
+    terms = set(tokenize(QUERY))
+    for result in results:
+        assert terms & set(tokenize(result.text + " " + result.citation.title))
+
+
+def test_dense_mode_is_pure_cosine_ranking(kb: KnowledgeBase) -> None:
+    table = kb.table()
+    scores = table.embeddings @ kb.embedder.embed_query(QUERY)
+    results = kb.search(QUERY, Filters(), 8, mode="dense").results
+    assert [r.passage_id for r in results] == _expected(kb, scores, 8, positive_only=False)
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+
+
+def test_hybrid_finds_the_answer_first(kb: KnowledgeBase) -> None:
+    top = kb.search(QUERY, Filters(), 3).results[0]
+    assert top.citation.document_id == "net-zero"
+    assert "<mark>rooftop solar</mark>" in top.snippet
+
+
+def test_unknown_mode_is_rejected(kb: KnowledgeBase) -> None:
+    with pytest.raises(InvalidQuery, match="unknown mode 'fuzzy': use one of hybrid, bm25, dense"):
+        kb.search(QUERY, Filters(), 3, mode="fuzzy")
+
+
+def test_exact_phrase_puts_its_passage_first_even_when_dense_ranks_it_low(kb: KnowledgeBase) -> None:
+    phrase = "What role, if any, has local and regional government played"
+    table = kb.table()
+    owners = [row for row, text in enumerate(table.texts) if normalise(phrase) in normalise(text)]
+    assert [table.metas[row]["document_id"] for row in owners] == ["study-visit-mondragon"]
+    retriever = Retriever(kb.embedder)
+    dense_order = [row for row, _ in retriever.dense(table, phrase, None, len(table))]
+    assert dense_order.index(owners[0]) >= 10  # dense alone buries it
+    results = kb.search(phrase, Filters(), 5).results
+    assert results[0].passage_id == table.ids[owners[0]]
+    assert "<mark>regional government played</mark>" in results[0].snippet
+
+
+def test_exact_title_puts_that_document_first_over_a_passage_quoting_it(kb: KnowledgeBase) -> None:
+    title = "Cooperative Approaches to Sustainable Food"
+    table = kb.table()
+    quoting = {table.metas[row]["document_id"] for row in table.phrase_rows(title)}
+    assert {"sustainable-food", "001-e33d7f85c6ea2c8b"} <= quoting  # a members' pack quotes the title too
+    results = kb.search(title, Filters(), 5).results
+    assert results[0].citation.document_id == "sustainable-food"
+    assert results[0].citation.title == title
+
+
+def test_guard_keeps_fused_order_inside_each_tier() -> None:
+    ranked = [(1, 0.9), (2, 0.8), (3, 0.7), (4, 0.6), (5, 0.5)]
+    assert guard_exact(ranked, [{4}, {2, 4, 5}]) == [(4, 0.6), (2, 0.8), (5, 0.5), (1, 0.9), (3, 0.7)]
+    assert guard_exact(ranked, [set(), set()]) == ranked
+
+
+def test_single_word_query_gets_no_phrase_guard(kb: KnowledgeBase) -> None:
+    phrase = Retriever(kb.embedder).phrase(kb.table(), "cooperative", None)
+    assert (phrase.ranked, phrase.tiers) == ([], [])
