@@ -104,19 +104,17 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
         )
     latency = results.get("latency")
     if latency:
-        lines.append("**Query latency** (ms, p50 / p95, query embedding excluded)")
+        lines.append(f"**Query latency** (ms, p50 / p95, query embedding excluded; dense search is exact below "
+                     f"{latency['ivf_from_rows']:,} passages, IVF from there on)")
         lines.append("")
-        keys = [k for k in next(iter(latency.values())) if " " in k]
+        sizes = {size: v for size, v in latency.items() if isinstance(v, dict)}
+        keys = [k for k in next(iter(sizes.values())) if " " in k]
         rows = [
-            [
-                size,
-                *[f"{v[k]['p50_ms']} / {v[k]['p95_ms']}" for k in keys],
-                v["vectors_mb"],
-                v["snapshot_disk_mb"],
-            ]
-            for size, v in latency.items()
+            [f"{int(size):,}", v["dense_index"], *[f"{v[k]['p50_ms']} / {v[k]['p95_ms']}" for k in keys],
+             v["vectors_mb"], v["snapshot_disk_mb"], v["max_rss_mb"]]
+            for size, v in sizes.items()
         ]
-        lines += _table(["passages", *keys, "vectors MB", "disk MB"], rows)
+        lines += _table(["passages", "dense index", *keys, "vectors MB", "disk MB", "peak RSS MB"], rows)
     paths = results.get("dense_paths")
     if paths:
         lines.append(f"**Dense retrieval path** on the corpus index (top-10 overlap {paths['top10_overlap']})")

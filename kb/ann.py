@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+IVF_MIN_ROWS = 50_000  # below this, exact search over every row takes a few milliseconds
+
 
 @dataclass
 class IVFIndex:

@@ -79,7 +79,7 @@ class KnowledgeBase:
                 if loaded is None or loaded.generation != generation:
                     loaded = self._rebuild(generation)
                     self._try_save(loaded)
-                self._table = loaded
+                self._table = loaded.warm()
             return self._table
 
     def _try_save(self, table: PassageTable) -> None:
@@ -197,7 +197,7 @@ class KnowledgeBase:
         with self._lock:
             table = self._rebuild(self.registry.generation())
             table.save(self.snapshot_dir)
-            self._table = table
+            self._table = table.warm()
             self._checked_at = time.monotonic()
             return table
 

@@ -65,6 +65,28 @@ class KeywordIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
 
+    def rows_with_all(self, text: str) -> np.ndarray | None:
+        """Rows whose indexed text holds every (stemmed, non-stop-word) token of `text`, from the BM25
+        postings; None when `text` has no such token, so the index cannot narrow anything down."""
+        tokens = set(tokenize(text))
+        if self._bm25 is None or not tokens:
+            return None
+        scores = self._bm25.scores
+        vocabulary = self._bm25.vocab_dict
+        postings = []
+        for token in tokens:
+            column = vocabulary.get(token)
+            if column is None:
+                return np.zeros(0, dtype=np.int64)
+            postings.append(scores["indices"][scores["indptr"][column] : scores["indptr"][column + 1]])
+        postings.sort(key=len)
+        rows = np.asarray(postings[0], dtype=np.int64)
+        for other in postings[1:]:
+            rows = rows[np.isin(rows, other, assume_unique=True)]
+            if rows.size == 0:
+                break
+        return rows
+
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:

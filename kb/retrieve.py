@@ -70,7 +70,11 @@ class Retriever:
     def dense(self, table: PassageTable, query: str, mask: np.ndarray | None, n: int) -> Scored:
         if len(table) == 0:
             return []
-        return _top_masked(table.embeddings @ self.embedder.embed_query(query), mask, n, positive_only=False)
+        vector = self.embedder.embed_query(query)
+        if table.ivf is not None:
+            rows, scores = table.ivf.search(table.embeddings, vector, n, mask)
+            return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
+        return _top_masked(table.embeddings @ vector, mask, n, positive_only=False)
 
     def phrase(self, table: PassageTable, query: str, mask: np.ndarray | None) -> Phrase:
         """Exact matches of a multi-word query over every row the filters allow, not just the fused
@@ -129,7 +133,14 @@ def guard_exact(ranked: Scored, tiers: list[set[int]]) -> Scored:
     for item in ranked:
         level = next((n for n, tier in enumerate(tiers) if item[0] in tier), len(tiers))
         buckets[level].append(item)
-    return [item for bucket in buckets for item in bucket]
+    # Scores stay in rank order: each tier is lifted just above the best score of the tiers below it.
+    result: Scored = []
+    floor = max((score for _, score in buckets[-1]), default=0.0)
+    for bucket in reversed(buckets[:-1]):
+        lifted = [(row, score - min(s for _, s in bucket) + floor + 1.0) for row, score in bucket] if bucket else []
+        floor = max((score for _, score in lifted), default=floor)
+        result = lifted + result
+    return result + buckets[-1]
 
 
 def collapse(table: PassageTable, ranked: Scored, k: int) -> list[Hit]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from kb.ann import IVF_MIN_ROWS, IVFIndex
 from kb.keyword import TOKENIZER_VERSION, KeywordIndex
 from kb.store import StoredRows
 
@@ -35,53 +36,64 @@ class PassageTable:
     document_id: np.ndarray
     principle_bits: np.ndarray
     councils: list[str]
+    ivf: IVFIndex | None = None  # built for large tables only (see kb/ann.py)
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def phrase_rows(self, phrase: str) -> np.ndarray:
+    def phrase_rows(self, phrase: str, limit: int = 5000) -> np.ndarray:
         """Rows whose text contains `phrase` as whole words (after `normalise`), in row order.
 
-        One substring scan over all passages joined into one string: C speed, and no passage is missed
-        because another retriever did not rank it (an exact phrase can be buried by both BM25 and dense)."""
+        Every passage can qualify, not only those another retriever ranked (an exact phrase can be buried
+        by both BM25 and dense), but only passages holding all of the phrase's words are checked: the BM25
+        postings give those, and at most `limit` of them, the best by BM25, are verified against the
+        normalised text. A phrase made only of stop words matches nothing."""
         needle = f" {normalise(phrase)} "
-        if needle.strip() == "":
+        candidates = self.keyword.rows_with_all(phrase)
+        if needle.strip() == "" or candidates is None or candidates.size == 0:
             return np.zeros(0, dtype=np.int64)
+        if candidates.size > limit:
+            scores = self.keyword.scores(phrase)[candidates]
+            candidates = np.sort(candidates[np.argpartition(-scores, limit - 1)[:limit]])
         corpus, starts = self._phrase_corpus
-        found: list[int] = []
-        position = corpus.find(needle)
-        while position >= 0:
-            row = bisect.bisect_right(starts, position) - 1
-            found.append(row)
-            position = corpus.find(needle, starts[row + 1] if row + 1 < len(starts) else len(corpus))
+        found = [int(row) for row in candidates if corpus.find(needle, starts[row], starts[row + 1]) >= 0]
         return np.asarray(found, dtype=np.int64)
 
     def title_rows(self, phrase: str) -> tuple[np.ndarray, np.ndarray]:
-        """(rows whose document title equals `phrase`, rows whose title contains it as whole words)."""
+        """(rows whose document title equals `phrase`, rows whose title contains it as whole words);
+        checked once per distinct title, not once per row."""
         needle = normalise(phrase)
-        titles = self._normalised_titles
-        equal = np.flatnonzero(titles == needle) if needle else np.zeros(0, dtype=np.int64)
-        padded = f" {needle} "
-        contains = [i for i, t in enumerate(titles) if needle and padded in f" {t} "]
-        return equal, np.asarray(contains, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        if not needle:
+            return empty, empty
+        equal, contains = [], []
+        for title, rows in self._rows_by_title.items():
+            if title == needle:
+                equal.append(rows)
+            if f" {needle} " in f" {title} ":
+                contains.append(rows)
+        return (np.sort(np.concatenate(equal)) if equal else empty,
+                np.sort(np.concatenate(contains)) if contains else empty)
 
     @cached_property
     def _phrase_corpus(self) -> tuple[str, list[int]]:
         """Every passage normalised as " w1 w2 … wn " and joined by newlines, which no needle contains, so a
-        match never spans two passages; `starts[i]` is where row i begins."""
+        match never spans two passages; row i is corpus[starts[i]:starts[i + 1]]."""
         pieces, starts, offset = [], [], 0
         for text in self.texts:
             piece = f" {normalise(text)} \n"
             starts.append(offset)
             pieces.append(piece)
             offset += len(piece)
+        starts.append(offset)
         return "".join(pieces), starts
 
     @cached_property
-    def _normalised_titles(self) -> np.ndarray:
-        titles = [str(m.get("title", "")) for m in self.metas]
-        by_title = {title: normalise(title) for title in set(titles)}
-        return np.array([by_title[title] for title in titles], dtype=object)
+    def _rows_by_title(self) -> dict[str, np.ndarray]:
+        rows: dict[str, list[int]] = {}
+        for row, meta in enumerate(self.metas):
+            rows.setdefault(normalise(str(meta.get("title", ""))), []).append(row)
+        return {title: np.asarray(found, dtype=np.int64) for title, found in rows.items()}
 
     @classmethod
     def build(
@@ -100,8 +112,20 @@ class PassageTable:
         embeddings = rows.embeddings[keep] if keep else np.zeros((0, dim), dtype=np.float32)
         if keyword is None:
             keyword = KeywordIndex.build([keyword_text(m, t) for m, t in zip(metas, texts, strict=True)])
-        return cls(generation, ids, texts, metas, np.ascontiguousarray(embeddings, dtype=np.float32), keyword,
-                   *_columns(metas))
+        table = cls(generation, ids, texts, metas, np.ascontiguousarray(embeddings, dtype=np.float32), keyword,
+                    *_columns(metas))
+        table.attach_ivf()
+        return table
+
+    def warm(self) -> PassageTable:
+        """Build the lazy lookups (normalised text for phrase checks, rows by title) now, so the first query
+        after a snapshot is loaded does not pay for them."""
+        _ = self._phrase_corpus, self._rows_by_title
+        return self
+
+    def attach_ivf(self) -> None:
+        """Build the IVF index when the table is large enough for it to pay (see kb/ann.py)."""
+        self.ivf = IVFIndex.build(self.embeddings) if len(self) >= IVF_MIN_ROWS else None
 
     def save(self, directory: Path) -> None:
         """Write next to the old snapshot, then swap, so a reader never loads a half-written one.
@@ -112,6 +136,9 @@ class PassageTable:
         directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=directory.parent))
         np.save(staging / "vectors.npy", self.embeddings)
+        if self.ivf is not None:
+            np.savez(staging / "ivf.npz", centroids=self.ivf.centroids, order=self.ivf.order,
+                     offsets=self.ivf.offsets)
         with (staging / "rows.jsonl").open("w", encoding="utf-8") as out:
             for pid, text, meta in zip(self.ids, self.texts, self.metas, strict=True):
                 out.write(json.dumps({"id": pid, "text": text, "meta": meta}) + "\n")
@@ -150,10 +177,17 @@ class PassageTable:
         if not len(records) == embeddings.shape[0] == keyword.size == manifest["count"]:
             return None
         metas = [r["meta"] for r in records]
-        return cls(
+        table = cls(
             manifest["generation"], [r["id"] for r in records], [r["text"] for r in records], metas,
             embeddings, keyword, *_columns(metas),
         )
+        ivf_file = directory / "ivf.npz"
+        if ivf_file.is_file():
+            with np.load(ivf_file) as saved:
+                table.ivf = IVFIndex(saved["centroids"], saved["order"], saved["offsets"])
+        elif len(table) >= IVF_MIN_ROWS:
+            table.attach_ivf()
+        return table
 
 
 def normalise(text: str) -> str:

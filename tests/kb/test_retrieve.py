@@ -78,7 +78,10 @@ def test_exact_title_puts_that_document_first_over_a_passage_quoting_it(kb: Know
 
 def test_guard_keeps_fused_order_inside_each_tier() -> None:
     ranked = [(1, 0.9), (2, 0.8), (3, 0.7), (4, 0.6), (5, 0.5)]
-    assert guard_exact(ranked, [{4}, {2, 4, 5}]) == [(4, 0.6), (2, 0.8), (5, 0.5), (1, 0.9), (3, 0.7)]
+    guarded = guard_exact(ranked, [{4}, {2, 4, 5}])
+    assert [row for row, _ in guarded] == [4, 2, 5, 1, 3]
+    # Each tier is lifted just above the tiers below it, so scores still fall with rank.
+    assert [score for _, score in guarded] == pytest.approx([3.2, 2.2, 1.9, 0.9, 0.7])
     assert guard_exact(ranked, [set(), set()]) == ranked
 
 
