@@ -26,9 +26,7 @@ def create_app(settings: Settings, kb: KnowledgeBase | None = None) -> FastAPI:
     app = FastAPI(
         title="CCIN Knowledge Base",
         version="0.1.0",
-        description=(
-            "Cited passages from the policy outputs of the Co-operative Councils' Innovation Network."
-        ),
+        description=("Cited passages from the policy outputs of the Co-operative Councils' Innovation Network."),
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -33,8 +33,11 @@ def require_admin(
     expected = request.app.state.settings.api_key
     given = x_api_key or _bearer_token(authorization)
     if not given:
-        raise HTTPException(401, "admin routes need an API key (X-API-Key header or Authorization: Bearer)",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            "admin routes need an API key (X-API-Key header or Authorization: Bearer)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         raise HTTPException(403, "the API key is not valid for admin routes")
 

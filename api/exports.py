@@ -36,14 +36,40 @@ def to_markdown(pack: EvidenceResponse) -> str:
 def to_csv(pack: EvidenceResponse) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["principle_id", "principle", "document_id", "title", "lead_council", "year", "page",
-                     "passage_id", "score", "citation", "url", "text"])
+    writer.writerow(
+        [
+            "principle_id",
+            "principle",
+            "document_id",
+            "title",
+            "lead_council",
+            "year",
+            "page",
+            "passage_id",
+            "score",
+            "citation",
+            "url",
+            "text",
+        ]
+    )
     for group in pack.groups:
         for item in group.passages:
-            writer.writerow([pack.principle.id, pack.principle.name, group.document_id, _cell(group.title),
-                             _cell(group.lead_council or ""), group.year or "", item.citation.page,
-                             item.passage_id, item.score, _cell(item.citation.label), item.citation.url,
-                             _cell(" ".join(item.text.split()))])
+            writer.writerow(
+                [
+                    pack.principle.id,
+                    pack.principle.name,
+                    group.document_id,
+                    _cell(group.title),
+                    _cell(group.lead_council or ""),
+                    group.year or "",
+                    item.citation.page,
+                    item.passage_id,
+                    item.score,
+                    _cell(item.citation.label),
+                    item.citation.url,
+                    _cell(" ".join(item.text.split())),
+                ]
+            )
     return out.getvalue()
 
 

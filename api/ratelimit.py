@@ -28,7 +28,8 @@ class RateLimiter:
             if len(hits) >= self.per_minute:
                 retry = max(1, math.ceil(self.window_s - (now - hits[0])))
                 raise HTTPException(
-                    429, f"too many requests: limit is {self.per_minute} per minute; retry in {retry} s",
+                    429,
+                    f"too many requests: limit is {self.per_minute} per minute; retry in {retry} s",
                     headers={"Retry-After": str(retry)},
                 )
             hits.append(now)

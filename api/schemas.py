@@ -11,16 +11,31 @@ from kb.filters import Filters
 from kb.results import CitationOut, PassageOut, PrincipleOut, SearchResponse
 
 __all__ = [
-    "CitationOut", "DocumentList", "DocumentOut", "ErrorBody", "ErrorOut", "EvidenceGroup", "EvidenceItem",
-    "EvidenceResponse", "HealthOut", "PassageOut", "PrincipleMet", "PrincipleOut", "PrincipleSummary",
-    "QueryLogEntry", "QueryLogOut", "ReadyOut", "SearchQuery", "SearchResponse", "UnavailableOut",
-    "clean_text", "error_responses",
+    "CitationOut",
+    "DocumentList",
+    "DocumentOut",
+    "ErrorBody",
+    "ErrorOut",
+    "EvidenceGroup",
+    "EvidenceItem",
+    "EvidenceResponse",
+    "HealthOut",
+    "PassageOut",
+    "PrincipleMet",
+    "PrincipleOut",
+    "PrincipleSummary",
+    "QueryLogEntry",
+    "QueryLogOut",
+    "ReadyOut",
+    "SearchQuery",
+    "SearchResponse",
+    "UnavailableOut",
+    "clean_text",
+    "error_responses",
 ]
 
 MAX_QUERY_CHARS = 500
-DocumentType = Literal[
-    "policy-lab", "policy-prototype", "toolkit", "report", "case-study", "members-pack", "web-page"
-]
+DocumentType = Literal["policy-lab", "policy-prototype", "toolkit", "report", "case-study", "members-pack", "web-page"]
 
 
 def clean_text(value: str) -> str:
@@ -35,9 +50,7 @@ class SearchQuery(BaseModel):
 
     q: str = Field(..., description="What to search for.", max_length=MAX_QUERY_CHARS)
     k: int = Field(10, ge=1, le=100, description="How many results.")
-    principle: int | None = Field(
-        None, ge=1, le=10, description="Only passages tagged with this principle (1–10)."
-    )
+    principle: int | None = Field(None, ge=1, le=10, description="Only passages tagged with this principle (1–10).")
     council: str | None = Field(
         None, max_length=200, description="Lead or partner council (case-insensitive substring)."
     )
@@ -63,8 +76,14 @@ class SearchQuery(BaseModel):
     def filters(self) -> Filters:
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
             raise InvalidQuery(f"year_from ({self.year_from}) is after year_to ({self.year_to})")
-        return Filters(principle=self.principle, council=self.council, year_from=self.year_from,
-                       year_to=self.year_to, type=self.type, document_id=self.document)
+        return Filters(
+            principle=self.principle,
+            council=self.council,
+            year_from=self.year_from,
+            year_to=self.year_to,
+            type=self.type,
+            document_id=self.document,
+        )
 
 
 class PrincipleMet(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,7 +32,12 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--catalogue", type=click.Path(path_type=Path), default=None, help="Catalogue YAML (default: catalogue.yaml in a named folder).")
+@click.option(
+    "--catalogue",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Catalogue YAML (default: catalogue.yaml in a named folder).",
+)
 @click.option("--prune", is_flag=True, help="Remove indexed documents whose files under PATHS are gone.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
@@ -80,15 +84,36 @@ def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, 
 @click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense"]), default="hybrid", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the HTTP response body.")
 @click.pass_obj
-def search(settings: Settings, query: str, k: int, principle: int | None, council: str | None,
-           year_from: int | None, year_to: int | None, doc_type: str | None, document_id: str | None,
-           mode: str, as_json: bool) -> None:
+def search(
+    settings: Settings,
+    query: str,
+    k: int,
+    principle: int | None,
+    council: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    doc_type: str | None,
+    document_id: str | None,
+    mode: str,
+    as_json: bool,
+) -> None:
     """Search the index and print cited passages."""
     from api.schemas import SearchQuery
     from kb.index import KnowledgeBase
 
-    params = SearchQuery(q=query, k=k, principle=principle, council=council, year_from=year_from,
-                         year_to=year_to, type=doc_type, document=document_id, mode=mode)
+    params = SearchQuery.model_validate(
+        {
+            "q": query,
+            "k": k,
+            "principle": principle,
+            "council": council,
+            "year_from": year_from,
+            "year_to": year_to,
+            "type": doc_type,
+            "document": document_id,
+            "mode": mode,
+        }
+    )
     kb = KnowledgeBase(settings)
     if params.document:
         kb.document(params.document)  # an unknown document is an error, as over HTTP
@@ -116,7 +141,12 @@ def search(settings: Settings, query: str, k: int, principle: int | None, counci
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
-@click.option("--get", "get_path", default=None, help="Answer one GET request (e.g. '/search?q=food') and exit; no port.")
+@click.option(
+    "--get",
+    "get_path",
+    default=None,
+    help="Answer one GET request (e.g. '/search?q=food') and exit; no port.",
+)
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, workers: int, get_path: str | None) -> None:
     """Serve the HTTP API, the widget and the search page."""
@@ -134,8 +164,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, get_path: str 
     import uvicorn
 
     os.environ["CCIN_DATA_DIR"] = str(settings.data_dir)
-    uvicorn.run("api.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+    uvicorn.run("api.app:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(25.0, gt=0, description="Largest PDF accepted by POST /admin/documents.")
     chunk_target_words: int = Field(180, ge=40, le=1000, description="Passage length the chunker aims for.")
     chunk_max_words: int = Field(300, ge=60, le=2000, description="Hard upper bound on passage length.")
-    query_log: bool = Field(True, description="Record every search (query, filters, counts, latency; no personal data).")
+    query_log: bool = Field(
+        True, description="Record every search (query, filters, counts, latency; no personal data)."
+    )
 
     @field_validator("chroma_url")
     @classmethod

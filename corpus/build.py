@@ -352,9 +352,7 @@ def parse_source(text: str, name: str) -> list[Block]:
     return blocks
 
 
-def _parse_table(
-    rows: list[tuple[int, str]], start: int, problem: Callable[[int, str], None]
-) -> Table | None:
+def _parse_table(rows: list[tuple[int, str]], start: int, problem: Callable[[int, str], None]) -> Table | None:
     """A table needs a header, a |---| separator and at least one row, all with the same number of cells."""
     cells: list[list[str]] = []
     ok = True
@@ -583,9 +581,7 @@ def new_styled_page(doc: pymupdf.Document, theme: Theme) -> pymupdf.Page:
 def draw_line(page: pymupdf.Page, line: Line, x: float, y: float) -> None:
     baseline = y + (line.height - line.size) / 2 + line.size * 0.8
     for run in line.runs:
-        page.insert_text(
-            (x + run.dx, baseline), run.text, fontname=run.font, fontsize=run.size, color=run.color
-        )
+        page.insert_text((x + run.dx, baseline), run.text, fontname=run.font, fontsize=run.size, color=run.color)
 
 
 def truncate(text: str, measure: Callable[[str], float], width: float) -> str:
@@ -800,8 +796,7 @@ class PdfFlow:
         def wrap_row(row: tuple[str, ...], font: str) -> tuple[tuple[str, ...], ...]:
             measure = theme.measure(font, TABLE_SIZE)
             return tuple(
-                tuple(wrap_text(cell, measure, w - 2 * TABLE_PAD) or [""])
-                for cell, w in zip(row, widths, strict=True)
+                tuple(wrap_text(cell, measure, w - 2 * TABLE_PAD) or [""]) for cell, w in zip(row, widths, strict=True)
             )
 
         return TableGeometry(
@@ -970,9 +965,7 @@ def draw_cover(doc: pymupdf.Document, entry: Entry, theme: Theme) -> None:
     page.draw_rect(pymupdf.Rect(0, 0, PAGE_W, 215), color=None, fill=theme.accent, width=0)
     page.draw_rect(pymupdf.Rect(PAGE_W * 0.62, 0, PAGE_W, 215), color=None, fill=theme.tint(0.25), width=0)
     page.draw_rect(pymupdf.Rect(PAGE_W * 0.62, 215, PAGE_W, 223), color=None, fill=theme.tint(0.6), width=0)
-    page.insert_text(
-        (MARGIN_X, 70), "CCIN KNOWLEDGE BASE · SAMPLE CORPUS", fontname="SansB", fontsize=9, color=WHITE
-    )
+    page.insert_text((MARGIN_X, 70), "CCIN KNOWLEDGE BASE · SAMPLE CORPUS", fontname="SansB", fontsize=9, color=WHITE)
     y = 270.0
     for text in wrap_text(entry.title, theme.measure("SansB", 28), width, hyphenate=False):
         page.insert_text((MARGIN_X, y), text, fontname="SansB", fontsize=28, color=TEXT)
@@ -1005,9 +998,7 @@ def _join_names(names: Sequence[str]) -> str:
 def notice_text(entry: Entry) -> tuple[str, str]:
     partners = f", working with {_join_names(entry.partners)}" if entry.partners else ""
     lead = (
-        f"the {entry.lead_council}"
-        if entry.lead_council.startswith("Co-operative Councils'")
-        else entry.lead_council
+        f"the {entry.lead_council}" if entry.lead_council.startswith("Co-operative Councils'") else entry.lead_council
     )
     first = (
         f"This document is an illustrative sample written for the CCIN Knowledge Base project. It is not a "
@@ -1054,9 +1045,7 @@ def finish_pages(
         page = doc[pno]
         label = theme.page_label.format(n=page.number + 1)
         page.draw_line((MARGIN_X, PAGE_H - 50), (PAGE_W - MARGIN_X, PAGE_H - 50), color=GRID, width=0.4)
-        page.insert_text(
-            (MARGIN_X, PAGE_H - 36), FOOTER_NOTICE, fontname="SansR", fontsize=RUNNING_SIZE, color=GREY
-        )
+        page.insert_text((MARGIN_X, PAGE_H - 36), FOOTER_NOTICE, fontname="SansR", fontsize=RUNNING_SIZE, color=GREY)
         x = PAGE_W - MARGIN_X - theme.width(label, "SansR", RUNNING_SIZE)
         page.insert_text((x, PAGE_H - 36), label, fontname="SansR", fontsize=RUNNING_SIZE, color=GREY)
 

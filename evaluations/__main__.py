@@ -25,9 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evaluations", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="Small sizes and short runs (CI smoke).")
     parser.add_argument("--only", nargs="*", choices=STEPS, default=list(STEPS))
-    parser.add_argument(
-        "--train-tagger", action="store_true", help="Refit the tagger on the dev split and save it."
-    )
+    parser.add_argument("--train-tagger", action="store_true", help="Refit the tagger on the dev split and save it.")
     args = parser.parse_args(argv)
 
     from evaluations.corpus_index import corpus_index
@@ -38,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     suffix = "-quick" if args.quick else ""
     context = {"date": dt.date.today().isoformat(), "machine": machine(), "quick": args.quick}
-    kb, report = corpus_index()
+    kb, _ = corpus_index()
     table = kb.table()
     context["corpus"] = {
         "documents": len(kb.registry.versions()),
@@ -58,15 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     if "ingest" in args.only:
         from evaluations.speed import CORPUS, ingest_throughput
 
-        files = (
-            [CORPUS / "pdfs" / "net-zero.pdf", CORPUS / "pdfs" / "sustainable-food.pdf"]
-            if args.quick
-            else None
-        )
+        files = [CORPUS / "pdfs" / "net-zero.pdf", CORPUS / "pdfs" / "sustainable-food.pdf"] if args.quick else None
         results["ingest"] = ingest_throughput(files)
     if "latency" in args.only:
-        from kb.retrieve import Retriever
         from evaluations.speed import query_latency
+        from kb.retrieve import Retriever
 
         queries = [q.text for q in load_queries()][: 20 if args.quick else 117]
         sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]

@@ -15,7 +15,7 @@ def evaluate_chunking() -> dict[str, object]:
     dev = [q for q in load_queries() if q.split == "dev"]
     results: dict[str, object] = {}
     for target, maximum in SIZES:
-        kb, report = corpus_index(ChunkParams(target_words=target, max_words=maximum), name=f"chunk-{target}")
+        kb, _ = corpus_index(ChunkParams(target_words=target, max_words=maximum), name=f"chunk-{target}")
         results[f"target {target} / max {maximum}"] = {
             "passages": len(kb.table()),
             "dev nDCG@10": {m.name: round(m.score(dev).ndcg10, 4) for m in (BM25(kb), Dense(kb), Hybrid(kb))},

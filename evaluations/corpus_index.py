@@ -16,9 +16,7 @@ CORPUS = ROOT / "corpus"
 SCRATCH = Path(__file__).resolve().parent / "results" / "scratch"
 
 
-def corpus_index(
-    params: ChunkParams | None = None, name: str = "index"
-) -> tuple[KnowledgeBase, IngestReport]:
+def corpus_index(params: ChunkParams | None = None, name: str = "index") -> tuple[KnowledgeBase, IngestReport]:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     params = params or ChunkParams()

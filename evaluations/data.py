@@ -66,8 +66,6 @@ def load_passages(path: Path = DATA / "tagging.jsonl") -> list[LabelledPassage]:
             continue
         raw = json.loads(line)
         passages.append(
-            LabelledPassage(
-                raw["id"], raw["document_id"], raw["text"], frozenset(raw["labels"]), raw["split"]
-            )
+            LabelledPassage(raw["id"], raw["document_id"], raw["text"], frozenset(raw["labels"]), raw["split"])
         )
     return passages

@@ -23,9 +23,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def run_load(
-    data_dir: Path, queries: list[str], levels: tuple[int, ...], seconds: float
-) -> dict[str, object]:
+def run_load(data_dir: Path, queries: list[str], levels: tuple[int, ...], seconds: float) -> dict[str, object]:
     port = _free_port()
     env = {
         **os.environ,
@@ -59,7 +57,7 @@ def run_load(
             errors = [0]
             stop = time.monotonic() + seconds
 
-            def worker() -> None:
+            def worker(stop: float = stop, latencies: list[float] = latencies, errors: list[int] = errors) -> None:
                 with httpx.Client(base_url=url, timeout=30) as client:
                     while time.monotonic() < stop:
                         with lock:

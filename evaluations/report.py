@@ -8,7 +8,7 @@ from typing import Any
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
@@ -56,16 +56,16 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
         per = tagging["tagger"]["per_principle"]
         lines += _table(
             ["principle", "precision", "recall", "F1", "support"],
-            [
-                [f"{pid} {v['name']}", v["precision"], v["recall"], v["f1"], v["support"]]
-                for pid, v in per.items()
-            ],
+            [[f"{pid} {v['name']}", v["precision"], v["recall"], v["f1"], v["support"]] for pid, v in per.items()],
         )
         check = tagging.get("declared_principles_check", {})
         if "declared" in check:
-            lines += [f"Document-level check on the seed project page (CCIN Action Learning, 2020): declared "
-                      f"principles {check['declared']}, derived from its passages {check['derived']} "
-                      f"(precision {check['precision']}, recall {check['recall']}).", ""]
+            lines += [
+                f"Document-level check on the seed project page (CCIN Action Learning, 2020): declared "
+                f"principles {check['declared']}, derived from its passages {check['derived']} "
+                f"(precision {check['precision']}, recall {check['recall']}).",
+                "",
+            ]
         cost = tagging["cost"]
         lines += [
             f"Tagging cost {cost['tag_ms_per_passage']} ms/passage vs embedding "
@@ -104,14 +104,22 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
         )
     latency = results.get("latency")
     if latency:
-        lines.append(f"**Query latency** (ms, p50 / p95, query embedding excluded; dense search is exact below "
-                     f"{latency['ivf_from_rows']:,} passages, IVF from there on)")
+        lines.append(
+            f"**Query latency** (ms, p50 / p95, query embedding excluded; dense search is exact below "
+            f"{latency['ivf_from_rows']:,} passages, IVF from there on)"
+        )
         lines.append("")
         sizes = {size: v for size, v in latency.items() if isinstance(v, dict)}
         keys = [k for k in next(iter(sizes.values())) if " " in k]
         rows = [
-            [f"{int(size):,}", v["dense_index"], *[f"{v[k]['p50_ms']} / {v[k]['p95_ms']}" for k in keys],
-             v["vectors_mb"], v["snapshot_disk_mb"], v["max_rss_mb"]]
+            [
+                f"{int(size):,}",
+                v["dense_index"],
+                *[f"{v[k]['p50_ms']} / {v[k]['p95_ms']}" for k in keys],
+                v["vectors_mb"],
+                v["snapshot_disk_mb"],
+                v["max_rss_mb"],
+            ]
             for size, v in sizes.items()
         ]
         lines += _table(["passages", "dense index", *keys, "vectors MB", "disk MB", "peak RSS MB"], rows)
@@ -119,13 +127,13 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
     if paths:
         lines.append(f"**Dense retrieval path** on the corpus index (top-10 overlap {paths['top10_overlap']})")
         lines.append("")
-        lines += _table(["path", "p50 ms", "p95 ms"],
-                        [[name, v["p50_ms"], v["p95_ms"]] for name, v in paths.items() if isinstance(v, dict)])
+        lines += _table(
+            ["path", "p50 ms", "p95 ms"],
+            [[name, v["p50_ms"], v["p95_ms"]] for name, v in paths.items() if isinstance(v, dict)],
+        )
     load = results.get("load")
     if load:
-        lines.append(
-            "**API load** (`ccin serve`, one worker, /search with unseen queries, embedding included)"
-        )
+        lines.append("**API load** (`ccin serve`, one worker, /search with unseen queries, embedding included)")
         lines.append("")
         lines += _table(
             ["concurrency", "p50 ms", "p95 ms", "requests/s", "errors", "requests"],

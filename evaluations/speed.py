@@ -76,9 +76,7 @@ def ingest_throughput(files: list[Path] | None = None) -> dict[str, object]:
         "embedding_only_seconds": round(embed_seconds, 2),
         "embedding_only_passages_per_s": round(len(texts) / embed_seconds, 2),
         "overhead_vs_embedding": round((report.seconds - embed_seconds) / embed_seconds, 4),
-        "stage_seconds": {
-            stage: round(report.stage_seconds(stage), 2) for stage in ("chunk", "embed", "tag", "index")
-        },
+        "stage_seconds": {stage: round(report.stage_seconds(stage), 2) for stage in ("chunk", "embed", "tag", "index")},
         "indexing_overhead_vs_embedding": round(
             (report.stage_seconds("tag") + report.stage_seconds("index") + snapshot_seconds)
             / max(report.stage_seconds("embed"), 1e-9),
@@ -98,9 +96,7 @@ def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTabl
         swap = rng.random(len(words)) < 0.3
         replaced = np.where(swap, rng.choice(vocabulary, len(words)), np.array(words, dtype=object))
         texts.append(" ".join(replaced.tolist()) + f" ref{i}")
-    vectors = base.embeddings[picks] + rng.normal(0, 0.035, (size, base.embeddings.shape[1])).astype(
-        np.float32
-    )
+    vectors = base.embeddings[picks] + rng.normal(0, 0.035, (size, base.embeddings.shape[1])).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     metas = []
     for i, pick in enumerate(picks):
@@ -120,9 +116,7 @@ def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTabl
     )
 
 
-def query_latency(
-    base: PassageTable, retriever: Retriever, queries: list[str], sizes: list[int]
-) -> dict[str, object]:
+def query_latency(base: PassageTable, retriever: Retriever, queries: list[str], sizes: list[int]) -> dict[str, object]:
     """p50/p95 per mode and size, query embedding excluded (queries are embedded once beforehand)."""
     for query in queries:
         retriever.embedder.embed_query(query)

@@ -102,13 +102,9 @@ def prepare(embedder: Embedder) -> Prepared:
     titles = _titles()
     started = time.perf_counter()
     dev_e = embedder.embed_passages([embedding_text(titles.get(p.document_id, ""), [], p.text) for p in dev])
-    test_e = embedder.embed_passages(
-        [embedding_text(titles.get(p.document_id, ""), [], p.text) for p in test]
-    )
+    test_e = embedder.embed_passages([embedding_text(titles.get(p.document_id, ""), [], p.text) for p in test])
     per_passage = (time.perf_counter() - started) / max(1, len(dev) + len(test))
-    return Prepared(
-        dev, test, len(test_all) - len(test), PrincipleSpace.build(embedder), dev_e, test_e, per_passage
-    )
+    return Prepared(dev, test, len(test_all) - len(test), PrincipleSpace.build(embedder), dev_e, test_e, per_passage)
 
 
 def _titles() -> dict[str, str]:
@@ -246,14 +242,17 @@ def declared_principles_check(embedder: Embedder) -> dict[str, object]:
     if not SEED_PROJECT_PAGE.is_file():
         return {"skipped": f"{SEED_PROJECT_PAGE} not found"}
     text = SEED_PROJECT_PAGE.read_text(encoding="utf-8")
-    body = text[text.index("About the project"):] if "About the project" in text else text
+    body = text[text.index("About the project") :] if "About the project" in text else text
     _, passages = chunk("seed-002", "check", text_to_extraction(body).blocks)
-    vectors = embedder.embed_passages([embedding_text("CCIN Action Learning", p.heading_path, p.text) for p in passages])
+    vectors = embedder.embed_passages(
+        [embedding_text("CCIN Action Learning", p.heading_path, p.text) for p in passages]
+    )
     tagged = tagger_for(embedder).tag(passages, vectors)
     met = {pid for p in tagged for pid in p.principles}
     hits = met & DECLARED_PRINCIPLES
     return {
-        "declared": sorted(DECLARED_PRINCIPLES), "derived": sorted(met),
+        "declared": sorted(DECLARED_PRINCIPLES),
+        "derived": sorted(met),
         "precision": round(len(hits) / len(met), 3) if met else 0.0,
         "recall": round(len(hits) / len(DECLARED_PRINCIPLES), 3),
     }

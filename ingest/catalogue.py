@@ -14,7 +14,13 @@ from ingest.clean import ends_sentence
 from kb.passage import DocumentMeta
 
 DOCUMENT_TYPES = (
-    "policy-lab", "policy-prototype", "toolkit", "report", "case-study", "members-pack", "web-page",
+    "policy-lab",
+    "policy-prototype",
+    "toolkit",
+    "report",
+    "case-study",
+    "members-pack",
+    "web-page",
 )
 
 
@@ -88,7 +94,10 @@ def infer_meta(path: Path, extraction: Extraction) -> DocumentMeta:
     # a better title than a section heading such as "Introduction".
     cover = (
         opening.text
-        if opening and opening.kind == "paragraph" and len(opening.text.split()) <= 16 and not ends_sentence(opening.text)
+        if opening
+        and opening.kind == "paragraph"
+        and len(opening.text.split()) <= 16
+        and not ends_sentence(opening.text)
         else None
     )
     title = extraction.title or cover or first_heading or title_from_filename(path)

@@ -17,6 +17,7 @@ Ids hash the document id, its version and the passage text, so re-ingesting the 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -60,7 +61,9 @@ def assemble(blocks: list[Block]) -> tuple[str, list[tuple[int, int]]]:
     return "".join(parts), spans
 
 
-def chunk(document_id: str, version: str, blocks: list[Block], params: ChunkParams | None = None) -> tuple[str, list[Passage]]:
+def chunk(
+    document_id: str, version: str, blocks: list[Block], params: ChunkParams | None = None
+) -> tuple[str, list[Passage]]:
     """Split a document's blocks into passages; returns the cleaned text and the passages."""
     params = params or ChunkParams()
     blocks = [b for b in blocks if b.text.strip()]
@@ -72,8 +75,10 @@ def chunk(document_id: str, version: str, blocks: list[Block], params: ChunkPara
     content = 0
     for unit in units:
         is_heading = unit.block.kind == "heading"
-        if current and content and (
-            (is_heading and content >= params.min_words) or content + unit.words > params.max_words
+        if (
+            current
+            and content
+            and ((is_heading and content >= params.min_words) or content + unit.words > params.max_words)
         ):
             groups.append(current)
             current, content = [], 0
@@ -86,7 +91,11 @@ def chunk(document_id: str, version: str, blocks: list[Block], params: ChunkPara
     if current:
         last_content = sum(u.words for u in current if u.block.kind != "heading")
         previous_words = sum(u.words for u in groups[-1]) if groups else 0
-        if groups and last_content < params.min_words and previous_words + sum(u.words for u in current) <= params.max_words:
+        if (
+            groups
+            and last_content < params.min_words
+            and previous_words + sum(u.words for u in current) <= params.max_words
+        ):
             groups[-1].extend(current)
         else:
             groups.append(current)
@@ -131,7 +140,7 @@ def _split_long(text: str, start: int, end: int, max_words: int) -> list[tuple[i
     """Cut [start, end) at sentence ends; cut any sentence still too long at word boundaries."""
     cuts = [start] + [start + m.end() for m in _SENTENCE_END.finditer(text[start:end])] + [end]
     pieces = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         a, b = _trim(text, a, b)
         if a >= b:
             continue

@@ -15,7 +15,20 @@ from collections.abc import Iterable
 
 BULLET_RE = re.compile(r"^\s*(?:[•●▪◦‣∙·\-–*]|\d{1,2}[.)])\s+")
 PAGE_NUMBER_RE = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
-_HYPHEN_PREFIXES = {"co", "non", "self", "cross", "anti", "multi", "pre", "post", "inter", "micro", "semi", "well"}
+_HYPHEN_PREFIXES = {
+    "co",
+    "non",
+    "self",
+    "cross",
+    "anti",
+    "multi",
+    "pre",
+    "post",
+    "inter",
+    "micro",
+    "semi",
+    "well",
+}
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 

@@ -90,9 +90,7 @@ def extract_pdf(path: Path) -> Extraction:
         if damage:
             raise UnreadableDocument(f"damaged PDF: no readable text on any page ({damage})")
         if ocr_pages:
-            raise UnreadableDocument(
-                f"image-only PDF: no text layer on any of its {len(pages)} page(s); it needs OCR"
-            )
+            raise UnreadableDocument(f"image-only PDF: no text layer on any of its {len(pages)} page(s); it needs OCR")
         raise UnreadableDocument("PDF has no text on any page")
     blocks = _blocks(pages)
     warnings = [f"page {n} has no text layer (scanned image): needs OCR" for n in ocr_pages]
@@ -166,7 +164,12 @@ def _merge_same_baseline(lines: list[_Line], mid: float) -> list[_Line]:
     for line in sorted(lines, key=lambda ln: (round(ln.baseline), ln.x0)):
         last = merged[-1] if merged else None
         crosses_gutter = last is not None and last.x1 <= mid + 2 and line.x0 >= mid - 2
-        if last is not None and not crosses_gutter and abs(last.baseline - line.baseline) < 1.5 and 0 <= line.x0 - last.x1 < 14:
+        if (
+            last is not None
+            and not crosses_gutter
+            and abs(last.baseline - line.baseline) < 1.5
+            and 0 <= line.x0 - last.x1 < 14
+        ):
             last.text = last.text.rstrip() + " " + line.text.lstrip()
             last.x1, last.y0, last.y1 = line.x1, min(last.y0, line.y0), max(last.y1, line.y1)
             last.size = max(last.size, line.size)

@@ -99,9 +99,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             patterns = _ignore_patterns(path)
             for file in sorted(path.rglob("*")):
                 relative = file.relative_to(path).as_posix()
-                if not file.is_file() or any(
-                    part.startswith((".", "__")) for part in file.relative_to(path).parts
-                ):
+                if not file.is_file() or any(part.startswith((".", "__")) for part in file.relative_to(path).parts):
                     continue
                 if file.name in CATALOGUE_NAMES or any(fnmatch.fnmatch(relative, p) for p in patterns):
                     continue
@@ -116,9 +114,7 @@ def _ignore_patterns(folder: Path) -> list[str]:
     if not ignore.is_file():
         return []
     lines = [ln.strip() for ln in ignore.read_text(encoding="utf-8").splitlines()]
-    return [
-        ln.rstrip("/") + ("/*" if ln.endswith("/") else "") for ln in lines if ln and not ln.startswith("#")
-    ]
+    return [ln.rstrip("/") + ("/*" if ln.endswith("/") else "") for ln in lines if ln and not ln.startswith("#")]
 
 
 def find_catalogue(paths: Iterable[Path]) -> Path | None:
@@ -171,12 +167,7 @@ class Ingestor:
         current = self.kb.registry.get(meta.id)
         if current is not None and current.version == version:
             return FileOutcome(path, "unchanged", document_id=meta.id, pages=current.pages)
-        if (
-            current is not None
-            and current.source
-            and Path(current.source) != path
-            and Path(current.source).exists()
-        ):
+        if current is not None and current.source and Path(current.source) != path and Path(current.source).exists():
             return FileOutcome(path, "failed", f"document id {meta.id!r} is already used by {current.source}")
         started = time.perf_counter()
         _, passages = chunk(meta.id, version, extraction.blocks, self.params)
@@ -245,9 +236,7 @@ class Ingestor:
         if prune:
             report.pruned = self.prune(paths)
         if (
-            report.count("indexed")
-            or report.pruned
-            or self.kb.table().generation != self.kb.registry.generation()
+            report.count("indexed") or report.pruned or self.kb.table().generation != self.kb.registry.generation()
         ) or not (self.kb.snapshot_dir / "manifest.json").is_file():
             self.kb.save_snapshot()
         report.seconds = time.perf_counter() - started
@@ -280,7 +269,8 @@ def outcome_line(outcome: FileOutcome) -> str:
     if outcome.status == "failed":
         return f"FAILED  {outcome.path}: {outcome.reason}"
     notes = f" ({'; '.join(outcome.warnings)})" if outcome.warnings else ""
-    return f"{outcome.status:<9} {outcome.path} → {outcome.document_id}: {outcome.pages} pages, {outcome.passages} passages{notes}"
+    counts = f"{outcome.pages} pages, {outcome.passages} passages"
+    return f"{outcome.status:<9} {outcome.path} → {outcome.document_id}: {counts}{notes}"
 
 
 def report_json(report: IngestReport) -> str:

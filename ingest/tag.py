@@ -15,9 +15,11 @@ Evidence is the exemplar the passage is closest to, plus any keywords that fired
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -45,7 +47,8 @@ class PrincipleSpace:
         descriptions = embedder.embed_passages([f"{p.name}. {p.description}" for p in principles])
         patterns = [
             re.compile(r"\b(?:" + "|".join(re.escape(k) for k in p.keywords) + r")\b", re.IGNORECASE)
-            if p.keywords else re.compile(r"(?!x)x")
+            if p.keywords
+            else re.compile(r"(?!x)x")
             for p in principles
         ]
         return cls(principles, exemplars, descriptions, patterns)
@@ -83,8 +86,14 @@ class LinearHead:
         return 1.0 / (1.0 + np.exp(-logits))
 
     def save(self, path: Path) -> None:
-        np.savez(path, coef=self.coef, intercept=self.intercept, thresholds=self.thresholds,
-                 mean=self.mean, scale=self.scale)
+        np.savez(
+            path,
+            coef=self.coef,
+            intercept=self.intercept,
+            thresholds=self.thresholds,
+            mean=self.mean,
+            scale=self.scale,
+        )
 
     @classmethod
     def load(cls, path: Path) -> LinearHead | None:
@@ -118,7 +127,8 @@ class Tagger:
         for i, passage in enumerate(passages):
             principle_scores = [
                 PrincipleScore(id=p.id, score=float(scores[i, j]), evidence=self._evidence(j, texts[i], embeddings[i]))
-                if tagged[i, j] else PrincipleScore(id=p.id, score=float(scores[i, j]))
+                if tagged[i, j]
+                else PrincipleScore(id=p.id, score=float(scores[i, j]))
                 for j, p in enumerate(self.space.principles)
             ]
             principles = [p.id for j, p in enumerate(self.space.principles) if tagged[i, j]]
@@ -133,7 +143,11 @@ class Tagger:
         return evidence + (f"; keywords: {', '.join(keywords)}" if keywords else "")
 
 
-@lru_cache(maxsize=4)
 def tagger_for(embedder: Embedder) -> Tagger:
     """The product tagger for an embedder, built once per process."""
-    return Tagger(PrincipleSpace.build(embedder), LinearHead.load(HEAD_FILE))
+    return _tagger(cast(Hashable, embedder))
+
+
+@lru_cache(maxsize=4)
+def _tagger(embedder: Hashable) -> Tagger:
+    return Tagger(PrincipleSpace.build(cast(Embedder, embedder)), LinearHead.load(HEAD_FILE))

@@ -46,7 +46,11 @@ class IVFIndex:
         return cls(centroids.astype(np.float32), order, offsets)
 
     def search(
-        self, vectors: np.ndarray, query: np.ndarray, n: int, mask: np.ndarray | None = None,
+        self,
+        vectors: np.ndarray,
+        query: np.ndarray,
+        n: int,
+        mask: np.ndarray | None = None,
         exact_below: int = 20_000,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(rows, scores) of the n best allowed rows, best first."""

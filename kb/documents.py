@@ -64,9 +64,7 @@ class DocumentRegistry:
 
     def all(self) -> list[IndexedDocument]:
         with self._connect() as db:
-            rows = db.execute(
-                f"SELECT {_COLUMNS} FROM documents ORDER BY id"
-            ).fetchall()
+            rows = db.execute(f"SELECT {_COLUMNS} FROM documents ORDER BY id").fetchall()
         return [_document(row) for row in rows]
 
     def commit(self, document: IndexedDocument) -> None:
@@ -75,9 +73,15 @@ class DocumentRegistry:
             db.execute(
                 "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    document.meta.id, document.version, document.meta.model_dump_json(), document.pages,
-                    document.passage_count, document.path, document.source,
-                    json.dumps(document.near_duplicate_of), time.time(),
+                    document.meta.id,
+                    document.version,
+                    document.meta.model_dump_json(),
+                    document.pages,
+                    document.passage_count,
+                    document.path,
+                    document.source,
+                    json.dumps(document.near_duplicate_of),
+                    time.time(),
                 ),
             )
             _bump(db)
@@ -101,9 +105,7 @@ class DocumentRegistry:
             db.execute("COMMIT")
         return bool(deleted)
 
-    def log_query(
-        self, query: str, filters: dict[str, Any], mode: str, result_count: int, took_ms: float
-    ) -> None:
+    def log_query(self, query: str, filters: dict[str, Any], mode: str, result_count: int, took_ms: float) -> None:
         with self._connect() as db:
             db.execute(
                 "INSERT INTO query_log VALUES (?, ?, ?, ?, ?, ?)",
@@ -126,14 +128,18 @@ class DocumentRegistry:
 
 def _bump(db: sqlite3.Connection) -> None:
     db.execute(
-        "INSERT INTO state VALUES ('generation', '1') "
-        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        "INSERT INTO state VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
     )
 
 
 def _document(row: tuple[Any, ...]) -> IndexedDocument:
     meta, version, pages, passage_count, path, source, near = row
     return IndexedDocument(
-        meta=DocumentMeta.model_validate_json(meta), version=version, pages=pages,
-        passage_count=passage_count, path=path, source=source, near_duplicate_of=json.loads(near),
+        meta=DocumentMeta.model_validate_json(meta),
+        version=version,
+        pages=pages,
+        passage_count=passage_count,
+        path=path,
+        source=source,
+        near_duplicate_of=json.loads(near),
     )

@@ -81,9 +81,7 @@ class _QueryBatcher:
     faster than one-by-one encoding; a lone query pays only the short window.
     """
 
-    def __init__(
-        self, encode: Callable[[list[str]], np.ndarray], window_s: float = 0.002, max_batch: int = 32
-    ) -> None:
+    def __init__(self, encode: Callable[[list[str]], np.ndarray], window_s: float = 0.002, max_batch: int = 32) -> None:
         self._encode = encode
         self._window_s = window_s
         self._max_batch = max_batch

@@ -37,7 +37,11 @@ class EvidenceGroup:
 
 
 def evidence(
-    kb: KnowledgeBase, principle: int, topic: str | None, base_url: str = "", documents: int = 12,
+    kb: KnowledgeBase,
+    principle: int,
+    topic: str | None,
+    base_url: str = "",
+    documents: int = 12,
     per_document: int = 3,
 ) -> list[EvidenceGroup]:
     table = kb.table()
@@ -65,8 +69,12 @@ def evidence(
             )
         if len(group.passages) < per_document:
             group.passages.append(
-                EvidencePassage(table.ids[row], table.texts[row], round(float(score), 4),
-                                citation(meta, urls.get(document_id), base_url))
+                EvidencePassage(
+                    table.ids[row],
+                    table.texts[row],
+                    round(float(score), 4),
+                    citation(meta, urls.get(document_id), base_url),
+                )
             )
     return list(groups.values())
 

@@ -42,9 +42,7 @@ class PrincipleStats:
 
 
 class KnowledgeBase:
-    def __init__(
-        self, settings: Settings, embedder_factory: Callable[[], Embedder] = packaged_embedder
-    ) -> None:
+    def __init__(self, settings: Settings, embedder_factory: Callable[[], Embedder] = packaged_embedder) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -103,7 +101,12 @@ class KnowledgeBase:
         return table
 
     def search(
-        self, query: str, filters: Filters, k: int = 10, mode: str = "hybrid", base_url: str = "",
+        self,
+        query: str,
+        filters: Filters,
+        k: int = 10,
+        mode: str = "hybrid",
+        base_url: str = "",
         retriever: Retriever | None = None,
     ) -> SearchResponse:
         started = time.perf_counter()
@@ -114,9 +117,7 @@ class KnowledgeBase:
         took = round((time.perf_counter() - started) * 1000, 2)
         if self.settings.query_log:
             self.registry.log_query(query, filters.as_dict(), mode, len(results), took)
-        return SearchResponse(
-            query=query, took_ms=took, mode=mode, filters=filters.as_dict(), results=results
-        )
+        return SearchResponse(query=query, took_ms=took, mode=mode, filters=filters.as_dict(), results=results)
 
     def document(self, document_id: str) -> IndexedDocument:
         document = self.registry.get(document_id)
@@ -135,20 +136,25 @@ class KnowledgeBase:
     # ---- writing -------------------------------------------------------------------------------------------
 
     def commit(
-        self, meta: DocumentMeta, version: str, pages: int, stored_path: str, source: str,
-        passages: list[TaggedPassage], embeddings: np.ndarray,
+        self,
+        meta: DocumentMeta,
+        version: str,
+        pages: int,
+        stored_path: str,
+        source: str,
+        passages: list[TaggedPassage],
+        embeddings: np.ndarray,
     ) -> IndexedDocument:
         """Index one document version (see the module docstring for the order and why)."""
         table = self.table(fresh=True)
         others = table.document_id != meta.id
         groups = assign_groups(
-            [p.id for p in passages], [p.text for p in passages], embeddings,
+            [p.id for p in passages],
+            [p.text for p in passages],
+            embeddings,
             [t for t, keep in zip(table.texts, others, strict=True) if keep],
             table.embeddings[others],
-            [
-                str(m.get("dup_group") or i)
-                for m, i, keep in zip(table.metas, table.ids, others, strict=True) if keep
-            ],
+            [str(m.get("dup_group") or i) for m, i, keep in zip(table.metas, table.ids, others, strict=True) if keep],
         )
         group_documents: dict[str, set[str]] = {}
         for m, pid in zip(table.metas, table.ids, strict=True):
@@ -157,8 +163,13 @@ class KnowledgeBase:
         file_format = Path(stored_path).suffix.lower().lstrip(".")
         self.store.add(meta, version, passages, embeddings, groups, file_format)
         document = IndexedDocument(
-            meta=meta, version=version, pages=pages, passage_count=len(passages), path=stored_path,
-            source=source, near_duplicate_of=near,
+            meta=meta,
+            version=version,
+            pages=pages,
+            passage_count=len(passages),
+            path=stored_path,
+            source=source,
+            near_duplicate_of=near,
         )
         self.registry.commit(document)
         self.store.delete_stale(meta.id, keep_version=version)
@@ -186,7 +197,8 @@ class KnowledgeBase:
         versions = self.registry.versions()
         rows = self.store.rows(with_embeddings=False)
         stale = [
-            pid for pid, meta in zip(rows.ids, rows.metadatas, strict=True)
+            pid
+            for pid, meta in zip(rows.ids, rows.metadatas, strict=True)
             if versions.get(meta.get("document_id", "")) != meta.get("doc_version")
         ]
         self.store.delete_ids(stale)

@@ -58,8 +58,12 @@ class KnowledgeBaseRetriever(BaseRetriever):
         nodes = []
         for hit in hits:
             meta = {k: v for k, v in table.metas[hit.row].items() if isinstance(v, str | int | float)}
-            nodes.append(NodeWithScore(node=TextNode(id_=table.ids[hit.row], text=table.texts[hit.row],
-                                                     metadata=meta), score=hit.score))
+            nodes.append(
+                NodeWithScore(
+                    node=TextNode(id_=table.ids[hit.row], text=table.texts[hit.row], metadata=meta),
+                    score=hit.score,
+                )
+            )
         return nodes
 
 

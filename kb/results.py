@@ -41,9 +41,7 @@ class PassageOut(BaseModel):
     principles: list[PrincipleOut]
     citation: CitationOut
     heading_path: list[str] = Field(default_factory=list)
-    also_in: list[CitationOut] = Field(
-        default_factory=list, description="Other sources of a near-duplicate passage."
-    )
+    also_in: list[CitationOut] = Field(default_factory=list, description="Other sources of a near-duplicate passage.")
 
 
 class SearchResponse(BaseModel):
@@ -77,14 +75,22 @@ def citation(meta: dict[str, Any], catalogue_url: str | None, base_url: str = ""
     if paged:
         label += f", p. {page}" if page_end == page else f", pp. {page}–{page_end}"
     return CitationOut(
-        document_id=str(meta["document_id"]), title=title, lead_council=meta.get("lead_council"),
-        year=meta.get("year"), type=meta.get("type"), page=page, page_end=page_end, url=url, label=label,
+        document_id=str(meta["document_id"]),
+        title=title,
+        lead_council=meta.get("lead_council"),
+        year=meta.get("year"),
+        type=meta.get("type"),
+        page=page,
+        page_end=page_end,
+        url=url,
+        label=label,
     )
 
 
 def passage_principles(meta: dict[str, Any]) -> list[PrincipleOut]:
     scores = json.loads(meta.get("scores", "[]") or "[]")
     tagged = meta.get("principles", []) or []
+
     def score(principle: int) -> float:
         return round(float(scores[principle - 1]), 4) if scores else 0.0
 
@@ -95,7 +101,12 @@ def passage_principles(meta: dict[str, Any]) -> list[PrincipleOut]:
 
 
 def passage_out(
-    table: PassageTable, row: int, score: float, query: str, urls: dict[str, str | None], base_url: str,
+    table: PassageTable,
+    row: int,
+    score: float,
+    query: str,
+    urls: dict[str, str | None],
+    base_url: str,
     duplicates: list[int] | None = None,
 ) -> PassageOut:
     meta = table.metas[row]

@@ -91,9 +91,7 @@ class Retriever:
         ordered = sorted(boosted.tolist(), key=lambda row: (-float(keyword[row]), row))
         return Phrase([(row, 1.0) for row in ordered], [set(title_equal.tolist()), set(in_text.tolist())])
 
-    def search(
-        self, table: PassageTable, query: str, filters: Filters, k: int, mode: str = "hybrid"
-    ) -> list[Hit]:
+    def search(self, table: PassageTable, query: str, filters: Filters, k: int, mode: str = "hybrid") -> list[Hit]:
         """Each retriever ranks only the rows the filters allow (so k results come back whenever k match);
         hybrid fuses BM25, dense and the phrase list, then puts exact matches first (`guard_exact`)."""
         if mode not in MODES:

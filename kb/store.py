@@ -39,7 +39,9 @@ class PassageStore:
         if chroma_url:
             parsed = urlparse(chroma_url)
             client = chromadb.HttpClient(
-                host=parsed.hostname or "127.0.0.1", port=parsed.port or 8000, ssl=parsed.scheme == "https",
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or 8000,
+                ssl=parsed.scheme == "https",
                 settings=chroma_settings,
             )
         else:

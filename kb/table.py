@@ -4,7 +4,6 @@ generation moves, and saved beside it so a fresh process starts without recomput
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import json
 import os
@@ -72,8 +71,10 @@ class PassageTable:
                 equal.append(rows)
             if f" {needle} " in f" {title} ":
                 contains.append(rows)
-        return (np.sort(np.concatenate(equal)) if equal else empty,
-                np.sort(np.concatenate(contains)) if contains else empty)
+        return (
+            np.sort(np.concatenate(equal)) if equal else empty,
+            np.sort(np.concatenate(contains)) if contains else empty,
+        )
 
     @cached_property
     def _phrase_corpus(self) -> tuple[str, list[int]]:
@@ -101,7 +102,8 @@ class PassageTable:
     ) -> PassageTable:
         """Keep only passages of each document's current version, ordered by document and position."""
         keep = [
-            i for i, meta in enumerate(rows.metadatas)
+            i
+            for i, meta in enumerate(rows.metadatas)
             if versions.get(meta.get("document_id", "")) == meta.get("doc_version")
         ]
         keep.sort(key=lambda i: (rows.metadatas[i]["document_id"], rows.metadatas[i].get("ordinal", 0)))
@@ -112,8 +114,15 @@ class PassageTable:
         embeddings = rows.embeddings[keep] if keep else np.zeros((0, dim), dtype=np.float32)
         if keyword is None:
             keyword = KeywordIndex.build([keyword_text(m, t) for m, t in zip(metas, texts, strict=True)])
-        table = cls(generation, ids, texts, metas, np.ascontiguousarray(embeddings, dtype=np.float32), keyword,
-                    *_columns(metas))
+        table = cls(
+            generation,
+            ids,
+            texts,
+            metas,
+            np.ascontiguousarray(embeddings, dtype=np.float32),
+            keyword,
+            *_columns(metas),
+        )
         table.attach_ivf()
         return table
 
@@ -137,8 +146,12 @@ class PassageTable:
         staging = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=directory.parent))
         np.save(staging / "vectors.npy", self.embeddings)
         if self.ivf is not None:
-            np.savez(staging / "ivf.npz", centroids=self.ivf.centroids, order=self.ivf.order,
-                     offsets=self.ivf.offsets)
+            np.savez(
+                staging / "ivf.npz",
+                centroids=self.ivf.centroids,
+                order=self.ivf.order,
+                offsets=self.ivf.offsets,
+            )
         with (staging / "rows.jsonl").open("w", encoding="utf-8") as out:
             for pid, text, meta in zip(self.ids, self.texts, self.metas, strict=True):
                 out.write(json.dumps({"id": pid, "text": text, "meta": meta}) + "\n")
@@ -178,8 +191,13 @@ class PassageTable:
             return None
         metas = [r["meta"] for r in records]
         table = cls(
-            manifest["generation"], [r["id"] for r in records], [r["text"] for r in records], metas,
-            embeddings, keyword, *_columns(metas),
+            manifest["generation"],
+            [r["id"] for r in records],
+            [r["text"] for r in records],
+            metas,
+            embeddings,
+            keyword,
+            *_columns(metas),
         )
         ivf_file = directory / "ivf.npz"
         if ivf_file.is_file():

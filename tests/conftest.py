@@ -33,8 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SEEDS = ROOT.parent / "shared" / "seeds"
 SAMPLE_IDS = (
-    "net-zero", "sustainable-food", "beyond-asset-transfer", "social-value-toolkit",
-    "growing-inclusive-cooperative-economy", "study-visit-mondragon", "tackling-vawg",
+    "net-zero",
+    "sustainable-food",
+    "beyond-asset-transfer",
+    "social-value-toolkit",
+    "growing-inclusive-cooperative-economy",
+    "study-visit-mondragon",
+    "tackling-vawg",
 )
 SEED_PACKS = ("001_e33d7f85c6ea2c8b.txt", "004_d017fc122f128cc7.txt")
 
@@ -116,8 +121,9 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(sample_index: Path) -> Iterator[LiveServer]:
     """The real app over HTTP on the sample index (read-only use), CORS allowing one origin, admin key 'test-key'."""
-    settings = make_settings(sample_index, api_key="test-key", cors_origins="http://allowed.example",
-                             rate_limit_per_minute=0)
+    settings = make_settings(
+        sample_index, api_key="test-key", cors_origins="http://allowed.example", rate_limit_per_minute=0
+    )
     with LiveServer(settings) as server:
         yield server
 
@@ -136,7 +142,8 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     chroma = Path(sys.executable).with_name("chroma")
     process = subprocess.Popen(
         [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
     )
     url = f"http://127.0.0.1:{port}"

@@ -76,9 +76,7 @@ class PageWriter:
         for r, row in enumerate(rows):
             x = LEFT
             for c, cell in enumerate(row):
-                shape.draw_rect(
-                    pymupdf.Rect(x, top + r * row_height, x + widths[c], top + (r + 1) * row_height)
-                )
+                shape.draw_rect(pymupdf.Rect(x, top + r * row_height, x + widths[c], top + (r + 1) * row_height))
                 self.page.insert_text(
                     (x + 4, top + r * row_height + 14),
                     cell,
@@ -201,9 +199,7 @@ def report_pdf(path: Path, title: str = REPORT_TITLE, created: str = "D:20190315
     )
     three = pdf.page()
     three.heading("Results table", size=14)
-    three.table(
-        [["Pilot", "Council", "Year"], ["Repair cafe", "Oldham", "2019"], ["Food club", "Preston", "2020"]]
-    )
+    three.table([["Pilot", "Council", "Year"], ["Repair cafe", "Oldham", "2019"], ["Food club", "Preston", "2020"]])
     three.paragraph(["The table shows two pilots and their lead councils."])
     return pdf.save(path)
 

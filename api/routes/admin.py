@@ -24,8 +24,7 @@ router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Admin], respon
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 
 
-@router.post("/documents", response_model=DocumentOut, status_code=201,
-             responses=error_responses(409, 413, 415, 422))
+@router.post("/documents", response_model=DocumentOut, status_code=201, responses=error_responses(409, 413, 415, 422))
 def upload_document(
     kb: KB,
     settings: AppSettings,
@@ -48,15 +47,19 @@ def upload_document(
         raise UnsupportedFileType("the upload is not a PDF (its content has no %PDF header)")
     document_id = id or _default_id(file.filename, title)
     if not _ID_RE.match(document_id):
-        raise InvalidQuery(
-            f"invalid document id {document_id!r}: use lower-case letters, digits, '-', '.', '_'"
-        )
+        raise InvalidQuery(f"invalid document id {document_id!r}: use lower-case letters, digits, '-', '.', '_'")
     if url and not url.startswith(("http://", "https://")):
         raise InvalidQuery("url must start with http:// or https://")
     fields: dict[str, Any] = {
-        "id": document_id, "title": title, "year": year, "lead_council": lead_council, "type": type,
-        "partners": [p.strip() for p in (partners or "").split(",") if p.strip()], "url": url,
-        "source_url": source_url, "file": f"{document_id}.pdf",
+        "id": document_id,
+        "title": title,
+        "year": year,
+        "lead_council": lead_council,
+        "type": type,
+        "partners": [p.strip() for p in (partners or "").split(",") if p.strip()],
+        "url": url,
+        "source_url": source_url,
+        "file": f"{document_id}.pdf",
     }
     try:
         meta = DocumentMeta(**{k: v for k, v in fields.items() if v not in (None, "")})
@@ -65,8 +68,10 @@ def upload_document(
     path = _upload_path(kb, document_id)
     existing = kb.registry.get(document_id)
     if existing is not None and Path(existing.source) != path:
-        raise HTTPException(409, f"document id {document_id!r} is already used by a document that was not "
-                                 "uploaded here; choose another id")
+        raise HTTPException(
+            409,
+            f"document id {document_id!r} is already used by a document that was not uploaded here; choose another id",
+        )
     previous = path.read_bytes() if path.is_file() else None
     path.write_bytes(data)
     params = ChunkParams(target_words=settings.chunk_target_words, max_words=settings.chunk_max_words)
@@ -113,5 +118,3 @@ def query_log(
 ) -> QueryLogOut:
     """Recent searches (no personal data): query, filters, mode, result count, latency."""
     return QueryLogOut.model_validate({"queries": kb.registry.queries(limit, zero_results_only=zero_results)})
-
-

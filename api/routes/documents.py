@@ -46,10 +46,18 @@ def principles_met(kb: KnowledgeBase, document_id: str) -> list[PrincipleMet]:
 def document_out(kb: KnowledgeBase, document: IndexedDocument, base: str) -> DocumentOut:
     meta = document.meta
     return DocumentOut(
-        id=meta.id, title=meta.title, year=meta.year, lead_council=meta.lead_council, partners=meta.partners,
-        type=meta.type, url=meta.url or document_file_url(meta.id, base), source_url=meta.source_url,
-        pages=document.pages, passage_count=document.passage_count,
-        principles_met=principles_met(kb, meta.id), near_duplicate_of=document.near_duplicate_of,
+        id=meta.id,
+        title=meta.title,
+        year=meta.year,
+        lead_council=meta.lead_council,
+        partners=meta.partners,
+        type=meta.type,
+        url=meta.url or document_file_url(meta.id, base),
+        source_url=meta.source_url,
+        pages=document.pages,
+        passage_count=document.passage_count,
+        principles_met=principles_met(kb, meta.id),
+        near_duplicate_of=document.near_duplicate_of,
         inferred_metadata=meta.inferred,
     )
 
@@ -96,9 +104,13 @@ def get_document(document_id: DocumentId, kb: KB, base: BaseURL) -> DocumentOut:
 @router.get(
     "/documents/{document_id}/file",
     response_class=FileResponse,
-    responses={200: {"description": "The stored file: PDF, HTML, Markdown or plain text, as ingested.",
-                     "content": {media: {} for media in FILE_MEDIA_TYPES}},
-               **error_responses(404, 422)},
+    responses={
+        200: {
+            "description": "The stored file: PDF, HTML, Markdown or plain text, as ingested.",
+            "content": {media: {} for media in FILE_MEDIA_TYPES},
+        },
+        **error_responses(404, 422),
+    },
 )
 def get_document_file(document_id: DocumentId, kb: KB) -> FileResponse:
     """The stored copy of the document, looked up by id (never by a client-supplied path)."""
@@ -107,8 +119,10 @@ def get_document_file(document_id: DocumentId, kb: KB) -> FileResponse:
     if not path.is_file() or kb.files_dir.resolve() not in path.parents:
         raise DocumentNotFound(f"the file of document {document_id!r} is no longer stored")
     media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    headers = {"Content-Disposition": f'inline; filename="{document_id}{path.suffix}"',
-               "X-Content-Type-Options": "nosniff"}
+    headers = {
+        "Content-Disposition": f'inline; filename="{document_id}{path.suffix}"',
+        "X-Content-Type-Options": "nosniff",
+    }
     if media == "text/html":
         headers["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
     return FileResponse(path, media_type=media, headers=headers)

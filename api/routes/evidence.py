@@ -22,7 +22,9 @@ MEDIA = {
 }
 
 EXPORTERS: dict[str, Callable[[EvidenceResponse], str | bytes]] = {
-    "md": exports.to_markdown, "csv": exports.to_csv, "docx": exports.to_docx,
+    "md": exports.to_markdown,
+    "csv": exports.to_csv,
+    "docx": exports.to_docx,
 }
 
 
@@ -43,9 +45,14 @@ def get_evidence(
     summary = next(p for p in principle_summaries(kb) if p.id == principle)
     groups = [
         EvidenceGroup(
-            document_id=g.document_id, title=g.title, lead_council=g.lead_council, year=g.year,
-            passages=[EvidenceItem(passage_id=p.passage_id, text=p.text, score=p.score, citation=p.citation)
-                      for p in g.passages],
+            document_id=g.document_id,
+            title=g.title,
+            lead_council=g.lead_council,
+            year=g.year,
+            passages=[
+                EvidenceItem(passage_id=p.passage_id, text=p.text, score=p.score, citation=p.citation)
+                for p in g.passages
+            ],
         )
         for g in evidence(kb, principle, topic or None, base)
     ]

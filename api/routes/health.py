@@ -16,8 +16,11 @@ def health() -> HealthOut:
     return HealthOut(status="ok")
 
 
-@router.get("/ready", response_model=ReadyOut,
-            responses={503: {"model": UnavailableOut, "description": "The index cannot be read."}})
+@router.get(
+    "/ready",
+    response_model=ReadyOut,
+    responses={503: {"model": UnavailableOut, "description": "The index cannot be read."}},
+)
 def ready(kb: KB) -> ReadyOut | JSONResponse:
     try:
         table = kb.table()

@@ -15,8 +15,13 @@ router = APIRouter(tags=["principles"])
 def principle_summaries(kb: KnowledgeBase) -> list[PrincipleSummary]:
     stats = kb.principle_stats()
     return [
-        PrincipleSummary(id=p.id, name=p.name, description=p.description,
-                         passage_count=stats[p.id].passage_count, document_count=stats[p.id].document_count)
+        PrincipleSummary(
+            id=p.id,
+            name=p.name,
+            description=p.description,
+            passage_count=stats[p.id].passage_count,
+            document_count=stats[p.id].document_count,
+        )
         for p in load_principles()
     ]
 

@@ -12,8 +12,12 @@ from api.schemas import SearchQuery, SearchResponse, error_responses
 router = APIRouter(tags=["search"])
 
 
-@router.get("/search", response_model=SearchResponse, responses=error_responses(404, 422, 429),
-            dependencies=[RateLimited])
+@router.get(
+    "/search",
+    response_model=SearchResponse,
+    responses=error_responses(404, 422, 429),
+    dependencies=[RateLimited],
+)
 def search(params: Annotated[SearchQuery, Query()], kb: KB, base: BaseURL) -> SearchResponse:
     """Hybrid (default), BM25 or dense search. Filters apply before ranking, so k results come back when k
     passages match."""

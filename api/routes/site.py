@@ -24,9 +24,14 @@ def widget_src() -> str:
     return f"/widget.js?v={WIDGET_VERSION}-{_widget()[1][:8]}"
 
 
-@router.get("/widget.js", response_class=Response,
-            responses={200: {"content": {"text/javascript": {}}},
-                       304: {"description": "Not modified (the ETag matched)."}})
+@router.get(
+    "/widget.js",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/javascript": {}}},
+        304: {"description": "Not modified (the ETag matched)."},
+    },
+)
 def widget(request: Request) -> Response:
     body, digest = _widget()
     etag = f'"{digest}"'

@@ -28,9 +28,7 @@ def admin_data_dir(sample_index: Path, tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture(scope="module")
 def admin_server(admin_data_dir: Path) -> Iterator[LiveServer]:
     """The copy served with an admin key and a small upload limit."""
-    settings = make_settings(
-        admin_data_dir, api_key="test-key", max_upload_mb=UPLOAD_LIMIT_MB, rate_limit_per_minute=0
-    )
+    settings = make_settings(admin_data_dir, api_key="test-key", max_upload_mb=UPLOAD_LIMIT_MB, rate_limit_per_minute=0)
     with LiveServer(settings) as server:
         yield server
 
@@ -133,9 +131,7 @@ def test_a_bearer_token_is_accepted_too(admin: httpx.Client, authorization: str)
     assert admin.get("/admin/queries", headers={"Authorization": authorization}).status_code == 200
 
 
-def test_an_uploaded_pdf_is_indexed_searchable_listed_and_served(
-    admin: httpx.Client, admin_server: LiveServer
-) -> None:
+def test_an_uploaded_pdf_is_indexed_searchable_listed_and_served(admin: httpx.Client, admin_server: LiveServer) -> None:
     data = pilot_pdf("Quillbeck")
     before = admin.get("/documents").json()["total"]
     response = upload(
@@ -197,9 +193,7 @@ def test_a_deleted_document_is_gone_everywhere(admin: httpx.Client, admin_data_d
     response = admin.delete("/admin/documents/wyrmsby", headers=KEY)
     assert response.status_code == 204
     assert response.content == b""
-    gone = {
-        "error": {"code": "document_not_found", "message": "no document with id 'wyrmsby'", "details": []}
-    }
+    gone = {"error": {"code": "document_not_found", "message": "no document with id 'wyrmsby'", "details": []}}
     assert admin.get("/documents/wyrmsby").json() == gone
     assert admin.get("/documents/wyrmsby").status_code == 404
     assert admin.get("/documents/wyrmsby/file").status_code == 404
@@ -281,9 +275,7 @@ def test_an_id_taken_by_an_ingested_document_is_a_conflict(admin: httpx.Client) 
         ({"url": "javascript:alert(1)"}, "url must start with http:// or https://"),
     ],
 )
-def test_bad_catalogue_fields_are_422_naming_the_problem(
-    admin: httpx.Client, fields: dict, message: str
-) -> None:
+def test_bad_catalogue_fields_are_422_naming_the_problem(admin: httpx.Client, fields: dict, message: str) -> None:
     response = upload(admin, pilot_pdf("Fieldcheck"), **fields)
     assert response.status_code == 422
     assert response.json() == {"error": {"code": "invalid_query", "message": message, "details": []}}

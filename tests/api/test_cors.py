@@ -46,8 +46,6 @@ def test_any_other_origin_gets_no_cors_headers(http: httpx.Client, origin: str) 
 
 
 def test_the_browser_may_not_write_cross_origin(http: httpx.Client) -> None:
-    preflight = http.options(
-        "/admin/documents", headers={"Origin": ALLOWED, "Access-Control-Request-Method": "DELETE"}
-    )
+    preflight = http.options("/admin/documents", headers={"Origin": ALLOWED, "Access-Control-Request-Method": "DELETE"})
     assert preflight.status_code == 400
     assert "DELETE" not in preflight.headers.get("access-control-allow-methods", "")

@@ -93,9 +93,7 @@ def test_list_filters(http: httpx.Client) -> None:
     for year_from, year_to in ((2024, None), (2021, 2021), (None, 2012), (2013, 2023)):
         params = {k: v for k, v in (("year_from", year_from), ("year_to", year_to)) if v is not None}
         expected = {
-            d["id"]
-            for d in everything
-            if d["year"] is not None and (year_from or 0) <= d["year"] <= (year_to or 9999)
+            d["id"] for d in everything if d["year"] is not None and (year_from or 0) <= d["year"] <= (year_to or 9999)
         }
         assert _ids(_list(http, **params)) == expected
     assert {"tackling-vawg", "sustainable-food", "social-value-toolkit"} <= _ids(_list(http, year_from=2024))
@@ -266,7 +264,5 @@ def test_path_traversal_never_reaches_a_file_outside_the_store(live_server: Live
         ),
     ],
 )
-def test_bad_file_ids_answer_exact_error_bodies(
-    live_server: LiveServer, target: str, status: int, body: dict
-) -> None:
+def test_bad_file_ids_answer_exact_error_bodies(live_server: LiveServer, target: str, status: int, body: dict) -> None:
     assert _raw_get(live_server, target) == (status, json.dumps({"error": body}, separators=(",", ":")))

@@ -73,9 +73,7 @@ def _field(field: str, message: str) -> dict:
         ),
     ],
 )
-def test_bad_search_requests_get_exact_error_bodies(
-    http: httpx.Client, params: dict, status: int, body: dict
-) -> None:
+def test_bad_search_requests_get_exact_error_bodies(http: httpx.Client, params: dict, status: int, body: dict) -> None:
     response = http.get("/search", params=params)
     assert response.status_code == status
     assert response.headers["content-type"] == "application/json"
@@ -209,9 +207,7 @@ def test_hostile_values_in_every_parameter_never_break_the_server(http: httpx.Cl
     for path, name, base in TARGETS:
         for value in HOSTILE_VALUES:
             response = http.get(path, params={**base, name: value})
-            _assert_answered_cleanly(
-                response.status_code, response.headers.get("content-type", ""), response.text
-            )
+            _assert_answered_cleanly(response.status_code, response.headers.get("content-type", ""), response.text)
             tried += 1
     assert tried == len(TARGETS) * len(HOSTILE_VALUES) == 480
 

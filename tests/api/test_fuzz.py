@@ -35,9 +35,7 @@ OPERATIONS = [(path, GenerationMode.POSITIVE) for path in WITH_PARAMETERS + WITH
 @pytest.fixture(scope="module")
 def fuzz_server(sample_index: Path) -> Iterator[LiveServer]:
     """The sample index read-only, with the query log off so hundreds of generated searches leave no trace."""
-    server_settings = make_settings(
-        sample_index, api_key="test-key", rate_limit_per_minute=0, query_log=False
-    )
+    server_settings = make_settings(sample_index, api_key="test-key", rate_limit_per_minute=0, query_log=False)
     with LiveServer(server_settings) as server:
         yield server
 
@@ -60,9 +58,7 @@ def test_the_operation_keeps_its_contract(
     operation = api_schema[path]["GET"]
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(
-        max_examples=MAX_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-    )
+    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     def fuzz(case: schemathesis.Case) -> None:
         # positive_data_acceptance is left out on purpose: an inverted year range is valid for each
         # parameter alone, which OpenAPI cannot express, and the API rightly answers it 422.

@@ -24,9 +24,7 @@ def _documents(body: dict) -> set[str]:
     return {r["citation"]["document_id"] for r in body["results"]}
 
 
-def test_a_search_answers_cited_passages_in_the_contract_shape(
-    http: httpx.Client, live_server: LiveServer
-) -> None:
+def test_a_search_answers_cited_passages_in_the_contract_shape(http: httpx.Client, live_server: LiveServer) -> None:
     body = _search(http, q="community asset transfer", k=3)
 
     assert set(body) == {"query", "took_ms", "mode", "filters", "results"}
@@ -86,9 +84,7 @@ def test_principle_filter_keeps_only_passages_tagged_with_it(http: httpx.Client)
 def test_council_filter_matches_lead_and_partner_councils_case_insensitively(http: httpx.Client) -> None:
     # Newcastle leads one sample document; Torbay is only a partner of another.
     assert _documents(_search(http, q="community", council="newcastle", k=30)) == {"beyond-asset-transfer"}
-    assert _documents(_search(http, q="economy", council="TORBAY", k=30)) == {
-        "growing-inclusive-cooperative-economy"
-    }
+    assert _documents(_search(http, q="economy", council="TORBAY", k=30)) == {"growing-inclusive-cooperative-economy"}
     oxford = _search(http, q="social value", council="Oxford City", k=60)
     assert _documents(oxford) == {"social-value-toolkit", "growing-inclusive-cooperative-economy"}
 

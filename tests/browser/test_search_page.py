@@ -57,9 +57,7 @@ def search_page(page: Page, app_server: LiveServer) -> Page:
     return page
 
 
-def test_the_address_reproduces_the_search(
-    search_page: Page, context: BrowserContext, app_server: LiveServer
-) -> None:
+def test_the_address_reproduces_the_search(search_page: Page, context: BrowserContext, app_server: LiveServer) -> None:
     expected = _search_with_principle(search_page, app_server)
     first = expected[0]["citation"]
     assert _citations(search_page)[0] == (

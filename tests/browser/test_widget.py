@@ -190,9 +190,7 @@ def test_a_refused_search_shows_the_api_message(widget_page: Page) -> None:
     _search(widget_page, QUERY)
 
     status = widget_page.locator("ccin-search [role=status]")
-    expect(status).to_have_text(
-        "year_from: Input should be a valid integer, unable to parse string as an integer"
-    )
+    expect(status).to_have_text("year_from: Input should be a valid integer, unable to parse string as an integer")
     expect(status).to_have_attribute("part", "status error")
     expect(widget_page.locator("ccin-search [role=listbox]")).to_be_hidden()
 
@@ -207,9 +205,7 @@ def test_an_allowed_second_origin_gets_the_principle_chips(
     expect(chips.nth(10)).to_have_text("Walking the talk")
 
 
-def test_a_refused_origin_shows_the_error_state(
-    page: Page, app_server: LiveServer, refused_site: StaticSite
-) -> None:
+def test_a_refused_origin_shows_the_error_state(page: Page, app_server: LiveServer, refused_site: StaticSite) -> None:
     _open_host(page, refused_site.host_page("widget.html", app_server.url))
     _search(page, QUERY)
 
@@ -231,9 +227,7 @@ def test_a_refused_origin_shows_the_error_state(
 @pytest.fixture()
 def limited_server(hostile_index: Path, allowed_site: StaticSite) -> Iterator[LiveServer]:
     """The real app allowing two searches a minute per client."""
-    settings = make_settings(
-        hostile_index, cors_origins=allowed_site.origin, rate_limit_per_minute=2, query_log=False
-    )
+    settings = make_settings(hostile_index, cors_origins=allowed_site.origin, rate_limit_per_minute=2, query_log=False)
     with LiveServer(settings) as server:
         yield server
 
@@ -283,8 +277,7 @@ def test_screenshots_and_no_sideways_scroll_at_320px(
         small.screenshot(path=screenshots / "widget-320.png", full_page=True)
         assert small.evaluate("document.scrollingElement.scrollWidth") <= 320
         widths = small.locator("ccin-search").evaluate(
-            "el => [...el.shadowRoot.querySelectorAll('li[role=option]')]"
-            ".map((li) => li.getBoundingClientRect().right)"
+            "el => [...el.shadowRoot.querySelectorAll('li[role=option]')].map((li) => li.getBoundingClientRect().right)"
         )
         assert len(widths) == 5 and max(widths) <= 320
     finally:

@@ -18,9 +18,7 @@ def _write(tmp_path: Path, body: str) -> Path:
 
 
 def test_entries_are_keyed_by_resolved_file_with_defaults(tmp_path: Path) -> None:
-    catalogue = Catalogue.load(
-        _write(tmp_path, "documents:\n  - file: pdfs/Food_Plan 2021.pdf\n    year: 2021\n")
-    )
+    catalogue = Catalogue.load(_write(tmp_path, "documents:\n  - file: pdfs/Food_Plan 2021.pdf\n    year: 2021\n"))
 
     meta = catalogue.get(tmp_path / "pdfs" / ".." / "pdfs" / "Food_Plan 2021.pdf")
     assert meta is not None

@@ -88,9 +88,7 @@ def _check_no_text_lost(text: str, passages: list[Passage]) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(_blocks(), _PARAMS)
-def test_passages_with_their_gaps_give_back_the_cleaned_text_exactly(
-    blocks: list[Block], params: ChunkParams
-) -> None:
+def test_passages_with_their_gaps_give_back_the_cleaned_text_exactly(blocks: list[Block], params: ChunkParams) -> None:
     text, passages = chunk("doc", "v1", blocks, params)
 
     assert text == assemble(blocks)[0]
@@ -116,9 +114,7 @@ def test_page_spans_are_monotonic_and_cover_the_blocks(blocks: list[Block], para
 @given(_blocks(), _PARAMS)
 def test_ids_are_stable_and_unique(blocks: list[Block], params: ChunkParams) -> None:
     _, first = chunk("doc", "v1", blocks, params)
-    _, again = chunk(
-        "doc", "v1", [Block(b.kind, b.text, b.page, b.page_end, b.level) for b in blocks], params
-    )
+    _, again = chunk("doc", "v1", [Block(b.kind, b.text, b.page, b.page_end, b.level) for b in blocks], params)
     _, other_doc = chunk("other", "v1", blocks, params)
     _, other_version = chunk("doc", "v2", blocks, params)
 
@@ -130,9 +126,7 @@ def test_ids_are_stable_and_unique(blocks: list[Block], params: ChunkParams) -> 
 
 
 @settings(max_examples=100, deadline=None)
-@given(
-    st.lists(st.lists(_sentence(), min_size=1, max_size=30).map(" ".join), min_size=1, max_size=12), _PARAMS
-)
+@given(st.lists(st.lists(_sentence(), min_size=1, max_size=30).map(" ".join), min_size=1, max_size=12), _PARAMS)
 def test_without_headings_no_passage_grows_past_max_words(paragraphs: list[str], params: ChunkParams) -> None:
     blocks = [Block("paragraph", text, 1) for text in paragraphs]
 

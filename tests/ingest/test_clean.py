@@ -23,9 +23,7 @@ _LINE = st.text(
     st.characters(codec="utf-8", blacklist_characters="\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
     max_size=40,
 )
-_WORDY_LINE = st.lists(st.from_regex(r"[A-Za-z]{1,9}-?", fullmatch=True), min_size=1, max_size=6).map(
-    " ".join
-)
+_WORDY_LINE = st.lists(st.from_regex(r"[A-Za-z]{1,9}-?", fullmatch=True), min_size=1, max_size=6).map(" ".join)
 
 
 def _visible(text: str) -> str:
@@ -59,11 +57,7 @@ def test_join_lines_keeps_every_word_away_from_a_line_end_hyphen_whole_and_in_or
 
     assert all(word in remaining for word in untouched)  # a subsequence: whole words, same order
     breaks = sum(1 for line in lines[:-1] if line.endswith("-"))
-    assert (
-        len(lines_words := [w for line in lines for w in line.split()]) - breaks
-        <= len(joined)
-        <= len(lines_words)
-    )
+    assert len(lines_words := [w for line in lines for w in line.split()]) - breaks <= len(joined) <= len(lines_words)
 
 
 @given(st.lists(_LINE, max_size=6))

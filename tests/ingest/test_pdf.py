@@ -103,8 +103,7 @@ def test_report_passages_exact_text_pages_headings_and_offsets(report: Path) -> 
 
     assert [(p.text, p.page, p.page_end, p.heading_path) for p in passages] == [
         (
-            f"{REPORT_TITLE}\n\nWhy councils share power\n\n"
-            f"{REPORT_BLOCKS[2].text}\n\n{REPORT_BLOCKS[3].text}",
+            f"{REPORT_TITLE}\n\nWhy councils share power\n\n{REPORT_BLOCKS[2].text}\n\n{REPORT_BLOCKS[3].text}",
             1,
             1,
             [REPORT_TITLE, "Why councils share power"],

@@ -233,9 +233,7 @@ def _long_pdf(path: Path, seed: int) -> Path:
         writer = pdf.page()
         for _ in range(12):
             words = [rng.choice(_WORDS) for _ in range(11)]
-            writer.paragraph(
-                [" ".join(words[:6]).capitalize(), " ".join(words[6:]) + f" {rng.randrange(10**6)}."]
-            )
+            writer.paragraph([" ".join(words[:6]).capitalize(), " ".join(words[6:]) + f" {rng.randrange(10**6)}."])
     return pdf.save(path)
 
 
@@ -274,9 +272,7 @@ def test_sigkill_mid_ingest_then_rerun_equals_a_clean_ingest(tmp_path: Path) -> 
     _ingestor(clean, Catalogue.empty()).run([folder])
 
     assert rerun.returncode == 0, rerun.stderr
-    assert rerun.stdout.splitlines()[-1].startswith(
-        f"{8 - at_kill} indexed, {at_kill} unchanged, 0 failed · "
-    )
+    assert rerun.stdout.splitlines()[-1].startswith(f"{8 - at_kill} indexed, {at_kill} unchanged, 0 failed · ")
     assert _assert_consistent(killed) == _assert_consistent(clean)
     kb = KnowledgeBase(make_settings(killed))
     assert [d.meta.id for d in kb.registry.all()] == [f"doc-{n}" for n in range(8)]
@@ -319,8 +315,7 @@ def test_bad_input_batch_via_the_cli_reports_each_file_and_indexes_the_rest(tmp_
         assert lines.count(f"FAILED  {folder / name}: {reason}") == 1, name
     indexed = [ln for ln in lines if ln.startswith("indexed ")]
     assert indexed == [
-        f"indexed   {folder / 'good.pdf'} → good: 3 pages, 2 passages "
-        "(not in the catalogue: title and year inferred)",
+        f"indexed   {folder / 'good.pdf'} → good: 3 pages, 2 passages (not in the catalogue: title and year inferred)",
         f"indexed   {folder / 'mixed.pdf'} → mixed: 3 pages, 1 passages "
         "(not in the catalogue: title and year "
         "inferred; page 2 has no text layer (scanned image): needs OCR)",
@@ -385,8 +380,6 @@ def test_seed_members_packs_are_near_duplicates_sharing_dup_groups(kb: Knowledge
     shared = groups[first] & groups[second]
     assert len(shared) >= 0.5 * min(len(groups[first]), len(groups[second]))
     others = {
-        str(m["dup_group"])
-        for m, doc in zip(table.metas, table.document_id, strict=True)
-        if doc not in (first, second)
+        str(m["dup_group"]) for m, doc in zip(table.metas, table.document_id, strict=True) if doc not in (first, second)
     }
     assert not shared & others

@@ -43,9 +43,7 @@ def test_searches_during_an_ingest_see_whole_documents_only(writable_index: Path
 
     def ingest() -> None:
         try:
-            Ingestor(KnowledgeBase(settings), _catalogue(), ChunkParams()).run(
-                [REPLACED[0], *NEW, REPLACED[1]]
-            )
+            Ingestor(KnowledgeBase(settings), _catalogue(), ChunkParams()).run([REPLACED[0], *NEW, REPLACED[1]])
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 

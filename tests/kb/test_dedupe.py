@@ -59,9 +59,7 @@ def test_assign_groups_joins_the_group_of_the_best_contained_passage() -> None:
     words = " ".join(f"w{i}" for i in range(60))
     vectors = np.eye(3, dtype=np.float32)
     near = np.array([[0.95, 0.31, 0.0]], dtype=np.float32)
-    groups = assign_groups(
-        ["new"], [words], near, [words, "unrelated text here", words], vectors, ["g0", "g1", "g2"]
-    )
+    groups = assign_groups(["new"], [words], near, [words, "unrelated text here", words], vectors, ["g0", "g1", "g2"])
     assert groups == ["g0"]
     far = np.array([[0.0, 0.0, 0.5]], dtype=np.float32)
     assert assign_groups(["new"], [words], far, [words, "x", words], vectors, ["g0", "g1", "g2"]) == ["new"]

@@ -8,9 +8,7 @@ from kb.embed import SentenceTransformerEmbedder, packaged_embedder
 from kb.index import KnowledgeBase
 
 
-def test_packaged_model_is_loaded_once_and_shared(
-    embedder: SentenceTransformerEmbedder, kb: KnowledgeBase
-) -> None:
+def test_packaged_model_is_loaded_once_and_shared(embedder: SentenceTransformerEmbedder, kb: KnowledgeBase) -> None:
     assert packaged_embedder() is embedder
     assert kb.embedder is embedder
     assert embedder.dimension == 384

@@ -56,9 +56,7 @@ def _matching_groups(kb: KnowledgeBase, check: Check, mode: str) -> int:
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "bm25", "dense"])
-@pytest.mark.parametrize(
-    ("filters", "check"), CASES, ids=lambda case: str(case) if isinstance(case, Filters) else ""
-)
+@pytest.mark.parametrize(("filters", "check"), CASES, ids=lambda case: str(case) if isinstance(case, Filters) else "")
 def test_filtered_search_returns_min_k_matching_and_only_matching(
     kb: KnowledgeBase, filters: Filters, check: Check, mode: str
 ) -> None:

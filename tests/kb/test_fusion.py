@@ -46,9 +46,7 @@ def test_fusion_phrase_list_counts_with_its_weight() -> None:
     fusion = Fusion(strategy="rrf", bm25_weight=1.0, dense_weight=1.0, phrase_weight=3.0, k=1.0)
     fused = fusion(KEYWORD, DENSE, [(2, 1.0)])
     assert [row for row, _ in fused] == [2, 1, 3]
-    assert [score for _, score in fused] == pytest.approx(
-        [1 / 3 + 3 / 2, 1 / 2 + 1 / 3, 1 / 4 + 1 / 2], abs=1e-12
-    )
+    assert [score for _, score in fused] == pytest.approx([1 / 3 + 3 / 2, 1 / 2 + 1 / 3, 1 / 4 + 1 / 2], abs=1e-12)
 
 
 def test_fusion_rejects_an_unknown_strategy() -> None:

@@ -141,9 +141,7 @@ def test_passages_written_without_the_registry_flip_are_invisible_then_collected
     ]
     stored = kb.store.count()
     # What a process killed after writing a new version's passages and before `registry.commit` leaves.
-    kb.store.add(
-        document.meta, "killed-version", orphans, table.embeddings[rows], [p.id for p in orphans], "pdf"
-    )
+    kb.store.add(document.meta, "killed-version", orphans, table.embeddings[rows], [p.id for p in orphans], "pdf")
     assert kb.store.count() == stored + len(rows)
 
     current = assert_consistent(kb)

@@ -58,9 +58,7 @@ def test_text_file_has_no_page_anchor_and_missing_council_or_year_is_left_out() 
 def test_passages_indexed_without_a_format_fall_back_to_type_and_extension() -> None:
     legacy = {k: v for k, v in NET_ZERO.items() if k != "format"}
     assert citation(legacy, None, "").url == "/documents/net-zero/file#page=4"
-    assert (
-        citation(legacy, "https://example.org/net-zero.html", "").url == "https://example.org/net-zero.html"
-    )
+    assert citation(legacy, "https://example.org/net-zero.html", "").url == "https://example.org/net-zero.html"
 
 
 def test_search_results_cite_pdf_pages_and_web_pages_without_pages(kb: KnowledgeBase) -> None:
@@ -71,10 +69,7 @@ def test_search_results_cite_pdf_pages_and_web_pages_without_pages(kb: Knowledge
         page, end = meta["page"], meta["page_end"]
         assert result.citation.url == f"/documents/net-zero/file#page={page}"
         pages = f"p. {page}" if page == end else f"pp. {page}–{end}"
-        assert (
-            result.citation.label
-            == f"Cooperative Approaches to Reaching Net Zero (Kirklees Council, 2022), {pages}"
-        )
+        assert result.citation.label == f"Cooperative Approaches to Reaching Net Zero (Kirklees Council, 2022), {pages}"
     web = kb.search("violence against women", Filters(document_id="tackling-vawg"), 3, base_url="http://h")
     assert web.results
     for result in web.results:

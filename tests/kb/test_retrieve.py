@@ -26,9 +26,7 @@ def _expected(kb: KnowledgeBase, scores: np.ndarray, k: int, positive_only: bool
 def test_bm25_mode_is_pure_keyword_ranking(kb: KnowledgeBase) -> None:
     table = kb.table()
     results = kb.search(QUERY, Filters(), 8, mode="bm25").results
-    assert [r.passage_id for r in results] == _expected(
-        kb, table.keyword.scores(QUERY), 8, positive_only=True
-    )
+    assert [r.passage_id for r in results] == _expected(kb, table.keyword.scores(QUERY), 8, positive_only=True)
     terms = set(tokenize(QUERY))
     for result in results:
         assert terms & set(tokenize(result.text + " " + result.citation.title))

@@ -42,17 +42,11 @@ _ALPHABET = st.sampled_from(list("<>&\"' ab/mark=;#xX1\n")) | st.characters(code
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    text=st.text(_ALPHABET, max_size=400), query=st.text(_ALPHABET, max_size=40), width=st.integers(20, 300)
-)
-def test_snippet_is_escaped_text_of_the_passage_with_only_mark_tags(
-    text: str, query: str, width: int
-) -> None:
+@given(text=st.text(_ALPHABET, max_size=400), query=st.text(_ALPHABET, max_size=40), width=st.integers(20, 300))
+def test_snippet_is_escaped_text_of_the_passage_with_only_mark_tags(text: str, query: str, width: int) -> None:
     snippet = make_snippet(text, query, width=width)
     assert set(_TAG_RE.findall(snippet)) <= {"<mark>", "</mark>"}
     assert snippet.count("<mark>") == snippet.count("</mark>")
     plain = html.unescape(snippet.replace("<mark>", "").replace("</mark>", ""))
     body = plain.removeprefix("… ").removesuffix(" …")
-    assert any(
-        candidate in text for candidate in (plain, body, plain.removeprefix("… "), plain.removesuffix(" …"))
-    )
+    assert any(candidate in text for candidate in (plain, body, plain.removeprefix("… "), plain.removesuffix(" …")))

@@ -19,9 +19,7 @@ QUERIES = ["community energy society rooftop solar on schools", "food pantry mem
 
 
 @pytest.mark.server
-def test_embedded_and_server_stores_hold_the_same_passages_and_answer_alike(
-    tmp_path: Path, chroma_server: str
-) -> None:
+def test_embedded_and_server_stores_hold_the_same_passages_and_answer_alike(tmp_path: Path, chroma_server: str) -> None:
     embedded = ingest_into(make_settings(tmp_path / "embedded", query_log=False), FILES)
     served = ingest_into(
         make_settings(
@@ -66,9 +64,7 @@ def test_passage_metadata_carries_document_page_heading_principles_and_group(kb:
     assert len(scores) == len(NAMES) == len(json.loads(meta["evidence"]))
     for principle in meta.get("principles", []):
         assert 1 <= principle <= 10
-    assert meta["dup_group"] in by_id or meta["dup_group"].split(":")[0] in {
-        "growing-inclusive-cooperative-economy"
-    }
+    assert meta["dup_group"] in by_id or meta["dup_group"].split(":")[0] in {"growing-inclusive-cooperative-economy"}
     pack = next(m for m in rows.metadatas if m["document_id"] == "004-d017fc122f128cc7")
     assert "lead_council" not in pack and "councils" not in pack and pack["format"] == "txt"
     web = next(m for m in rows.metadatas if m["document_id"] == "tackling-vawg")
