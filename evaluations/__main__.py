@@ -77,7 +77,12 @@ def main(argv: list[str] | None = None) -> int:
 
     for name, value in results.items():
         (RESULTS / f"{name}{suffix}.json").write_text(json.dumps({"context": context, name: value}, indent=2))
-    text = summary(context, results)
+    # The summary covers every step: those not run this time come from their last saved results.
+    for name in (*STEPS, "dense_paths"):
+        saved = RESULTS / f"{name}{suffix}.json"
+        if name not in results and saved.is_file():
+            results[name] = json.loads(saved.read_text())[name]
+    text = summary(context, {name: results[name] for name in (*STEPS, "dense_paths") if name in results})
     (RESULTS / f"summary{suffix}.md").write_text(text)
     print(text)
     return 0

@@ -105,7 +105,7 @@ def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTabl
         meta["dup_group"] = f"s{i}"
         metas.append(meta)
     keyword = KeywordIndex.build(texts)
-    return PassageTable(
+    table = PassageTable(
         0,
         [f"s{i}" for i in range(size)],
         texts,
@@ -114,6 +114,8 @@ def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTabl
         keyword,
         *_columns(metas),
     )
+    table.attach_ivf()  # as PassageTable.build does for a real index
+    return table
 
 
 def query_latency(base: PassageTable, retriever: Retriever, queries: list[str], sizes: list[int]) -> dict[str, object]:

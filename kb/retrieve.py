@@ -20,7 +20,7 @@ from kb.table import PassageTable, normalise
 
 MODES = ("hybrid", "bm25", "dense")
 # Chosen on the development queries by `python -m evaluations --only retrieval` (see evaluations/results).
-DEFAULT_FUSION = Fusion(strategy="convex", bm25_weight=1.0, dense_weight=1.0, phrase_weight=1.0)
+DEFAULT_FUSION = Fusion(strategy="convex", bm25_weight=1.0, dense_weight=1.0, phrase_weight=0.5)
 
 
 Scored = list[tuple[int, float]]
