@@ -6,7 +6,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from ccin.errors import InvalidQuery
 from kb.filters import Filters
 from kb.results import CitationOut, PassageOut, PrincipleOut, SearchResponse
 
@@ -74,8 +73,7 @@ class SearchQuery(BaseModel):
         return value.strip() or None if value is not None else None
 
     def filters(self) -> Filters:
-        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
-            raise InvalidQuery(f"year_from ({self.year_from}) is after year_to ({self.year_to})")
+        """The kb filters (which reject an inverted year range themselves)."""
         return Filters(
             principle=self.principle,
             council=self.council,
