@@ -55,7 +55,7 @@ def evidence(
         rows = np.flatnonzero(mask) if mask is not None else np.arange(len(table))
         scores = [json.loads(table.metas[r].get("scores", "[]") or "[]")[principle - 1] for r in rows]
         ranked = collapse_ranked(table, sorted(zip(rows.tolist(), scores, strict=True), key=lambda x: -x[1]))
-    urls = {d.meta.id: d.meta.url for d in kb.registry.all()}
+    urls = kb.document_urls()
     groups: dict[str, EvidenceGroup] = {}
     for row, score in ranked:
         meta = table.metas[row]

@@ -52,6 +52,7 @@ class KnowledgeBase:
         self._embedder_factory = embedder_factory
         self._table: PassageTable | None = None
         self._checked_at = 0.0
+        self._urls: tuple[int, dict[str, str | None]] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -112,12 +113,19 @@ class KnowledgeBase:
         started = time.perf_counter()
         table = self.table()
         hits = (retriever or Retriever(self.embedder)).search(table, query, filters, k, mode)
-        urls = {d.meta.id: d.meta.url for d in self.registry.all()} if hits else {}
+        urls = self.document_urls() if hits else {}
         results = [passage_out(table, h.row, h.score, query, urls, base_url, h.duplicates) for h in hits]
         took = round((time.perf_counter() - started) * 1000, 2)
         if self.settings.query_log:
             self.registry.log_query(query, filters.as_dict(), mode, len(results), took)
         return SearchResponse(query=query, took_ms=took, mode=mode, filters=filters.as_dict(), results=results)
+
+    def document_urls(self) -> dict[str, str | None]:
+        """Catalogue URLs by document id, read from the registry once per index generation, not per query."""
+        generation = self.table().generation
+        if self._urls is None or self._urls[0] != generation:
+            self._urls = (generation, {d.meta.id: d.meta.url for d in self.registry.all()})
+        return self._urls[1]
 
     def document(self, document_id: str) -> IndexedDocument:
         document = self.registry.get(document_id)

@@ -64,8 +64,11 @@ class Retriever:
         self.embedder = embedder
         self.fusion = fusion
 
-    def bm25(self, table: PassageTable, query: str, mask: np.ndarray | None, n: int) -> Scored:
-        return _top_masked(table.keyword.scores(query), mask, n, positive_only=True)
+    def bm25(
+        self, table: PassageTable, query: str, mask: np.ndarray | None, n: int, scores: np.ndarray | None = None
+    ) -> Scored:
+        """`scores`: the query's BM25 scores when the caller already has them (hybrid computes them once)."""
+        return _top_masked(table.keyword.scores(query) if scores is None else scores, mask, n, positive_only=True)
 
     def dense(self, table: PassageTable, query: str, mask: np.ndarray | None, n: int) -> Scored:
         if len(table) == 0:
@@ -76,19 +79,22 @@ class Retriever:
             return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
         return _top_masked(table.embeddings @ vector, mask, n, positive_only=False)
 
-    def phrase(self, table: PassageTable, query: str, mask: np.ndarray | None) -> Phrase:
+    def phrase(
+        self, table: PassageTable, query: str, mask: np.ndarray | None, scores: np.ndarray | None = None
+    ) -> Phrase:
         """Exact matches of a multi-word query over every row the filters allow, not just the fused
         candidates: a passage holding the query verbatim can rank low in both BM25 (stop words dropped,
         common words) and dense, and would never be seen otherwise. The phrase list is ordered by BM25."""
         if len(normalise(query).split()) < 2:
             return Phrase([], [])
-        in_text = table.phrase_rows(query)
+        if scores is None:
+            scores = table.keyword.scores(query)
+        in_text = table.phrase_rows(query, scores=scores)
         title_equal, title_contains = table.title_rows(query)
         boosted = np.union1d(in_text, title_contains)
         if mask is not None:
             in_text, title_equal, boosted = (rows[mask[rows]] for rows in (in_text, title_equal, boosted))
-        keyword = table.keyword.scores(query) if boosted.size else np.zeros(0)
-        ordered = sorted(boosted.tolist(), key=lambda row: (-float(keyword[row]), row))
+        ordered = sorted(boosted.tolist(), key=lambda row: (-float(scores[row]), row))
         return Phrase([(row, 1.0) for row in ordered], [set(title_equal.tolist()), set(in_text.tolist())])
 
     def search(self, table: PassageTable, query: str, filters: Filters, k: int, mode: str = "hybrid") -> list[Hit]:
@@ -105,9 +111,10 @@ class Retriever:
         elif mode == "dense":
             ranked = self.dense(table, query, mask, depth)
         else:
-            keyword = self.bm25(table, query, mask, depth)
+            scores = table.keyword.scores(query)
+            keyword = self.bm25(table, query, mask, depth, scores)
             semantic = self.dense(table, query, mask, depth)
-            phrase = self.phrase(table, query, mask)
+            phrase = self.phrase(table, query, mask, scores)
             ranked = guard_exact(self.fusion(keyword, semantic, phrase.ranked), phrase.tiers)
         return collapse(table, ranked, k)
 

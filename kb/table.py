@@ -40,20 +40,21 @@ class PassageTable:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def phrase_rows(self, phrase: str, limit: int = 5000) -> np.ndarray:
+    def phrase_rows(self, phrase: str, limit: int = 5000, scores: np.ndarray | None = None) -> np.ndarray:
         """Rows whose text contains `phrase` as whole words (after `normalise`), in row order.
 
         Every passage can qualify, not only those another retriever ranked (an exact phrase can be buried
         by both BM25 and dense), but only passages holding all of the phrase's words are checked: the BM25
         postings give those, and at most `limit` of them, the best by BM25, are verified against the
-        normalised text. A phrase made only of stop words matches nothing."""
+        normalised text (`scores`: the phrase's BM25 scores, when the caller has them already). A phrase made
+        only of stop words matches nothing."""
         needle = f" {normalise(phrase)} "
         candidates = self.keyword.rows_with_all(phrase)
         if needle.strip() == "" or candidates is None or candidates.size == 0:
             return np.zeros(0, dtype=np.int64)
         if candidates.size > limit:
-            scores = self.keyword.scores(phrase)[candidates]
-            candidates = np.sort(candidates[np.argpartition(-scores, limit - 1)[:limit]])
+            ranking = (self.keyword.scores(phrase) if scores is None else scores)[candidates]
+            candidates = np.sort(candidates[np.argpartition(-ranking, limit - 1)[:limit]])
         corpus, starts = self._phrase_corpus
         found = [int(row) for row in candidates if corpus.find(needle, starts[row], starts[row + 1]) >= 0]
         return np.asarray(found, dtype=np.int64)
