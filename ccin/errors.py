@@ -48,8 +48,3 @@ class DocumentNotFound(CCINError):
 class CatalogueError(CCINError):
     status = 422
     code = "catalogue_error"
-
-
-class IndexUnavailable(CCINError):
-    status = 503
-    code = "index_unavailable"

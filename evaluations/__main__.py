@@ -18,7 +18,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 RESULTS = Path(__file__).resolve().parent / "results"
-STEPS = ("retrieval", "tagging", "ingest", "latency", "load")
+STEPS = ("retrieval", "chunking", "tagging", "ingest", "latency", "load")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         from evaluations.retrieval import evaluate_retrieval
 
         results["retrieval"] = evaluate_retrieval(kb, tune=not args.quick)
+    if "chunking" in args.only and not args.quick:  # three extra ingests of the corpus: full runs only
+        from evaluations.chunking import evaluate_chunking
+
+        results["chunking"] = evaluate_chunking()
     if "tagging" in args.only:
         from evaluations.tagging import evaluate_tagging
 

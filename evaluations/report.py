@@ -36,6 +36,14 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
             ["test nDCG@10 by category", "bm25", "dense", "hybrid"],
             [[c, v["bm25"], v["dense"], v["hybrid"]] for c, v in cats.items()],
         )
+    chunking = results.get("chunking")
+    if chunking:
+        lines.append("**Passage size** (development queries only; the product uses the best hybrid row)")
+        lines.append("")
+        lines += _table(
+            ["target / max words", "passages", "bm25 nDCG@10", "dense nDCG@10", "hybrid nDCG@10"],
+            [[size.removeprefix("target "), v["passages"], *v["dev nDCG@10"].values()] for size, v in chunking.items()],
+        )
     tagging = results.get("tagging")
     if tagging:
         lines.append(

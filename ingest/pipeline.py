@@ -163,7 +163,7 @@ class Ingestor:
         except UnreadableDocument as exc:
             return FileOutcome(path, "failed", exc.message)
         extract_seconds = time.perf_counter() - started
-        meta = self._meta(path, catalogued, extraction)
+        meta = catalogued or infer_meta(path, extraction)
         current = self.kb.registry.get(meta.id)
         if current is not None and current.version == version:
             return FileOutcome(path, "unchanged", document_id=meta.id, pages=current.pages)
@@ -212,11 +212,6 @@ class Ingestor:
         temporary.replace(stored)
         self.kb.commit(meta, version, pages, str(stored), str(path), tagged, embeddings)
         stages["index"] = time.perf_counter() - started
-
-    def _meta(self, path: Path, catalogued: DocumentMeta | None, extraction: Extraction) -> DocumentMeta:
-        if catalogued is None:
-            return infer_meta(path, extraction)
-        return catalogued
 
     def run(
         self,

@@ -112,20 +112,6 @@ class PassageStore:
         embeddings = np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
         return StoredRows(ids, texts, metas, embeddings)
 
-    def update_dup_groups(self, groups: dict[str, str]) -> None:
-        if not groups:
-            return
-        ids = list(groups)
-        for start in range(0, len(ids), _PAGE):
-            batch = ids[start : start + _PAGE]
-            got = self._collection.get(ids=batch, include=["metadatas"])
-            metas = []
-            for pid, meta in zip(got["ids"], got["metadatas"], strict=True):
-                meta = dict(meta)
-                meta["dup_group"] = groups[pid]
-                metas.append(meta)
-            self._collection.update(ids=got["ids"], metadatas=metas)
-
 
 def passage_metadata(
     meta: DocumentMeta, version: str, passage: TaggedPassage, dup_group: str, file_format: str = ""
