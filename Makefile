@@ -31,7 +31,7 @@ test:
 check:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check ccin ingest kb api evaluations tests
-	$(BIN)/mypy ccin ingest kb api
+	$(BIN)/mypy ccin ingest kb api evaluations
 
 ## Regenerate the sample PDFs/HTML from corpus/source (the outputs are committed).
 corpus:

@@ -62,7 +62,8 @@ class Method:
                 )
             )
         columns = list(zip(*rows, strict=True)) if rows else [[0.0]] * 4
-        return Scores(*(statistics.fmean(c) for c in columns), queries=len(queries))
+        ndcg10, mrr10, recall5, recall20 = (statistics.fmean(c) for c in columns)
+        return Scores(ndcg10, mrr10, recall5, recall20, queries=len(queries))
 
 
 class BM25(Method):

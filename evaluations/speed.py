@@ -152,3 +152,28 @@ def query_latency(base: PassageTable, retriever: Retriever, queries: list[str], 
 
 def machine() -> dict[str, object]:
     return {"cores": os.cpu_count(), "python": os.sys.version.split()[0]}  # type: ignore[attr-defined]
+
+
+def dense_paths(kb: KnowledgeBase, queries: list[str]) -> dict[str, object]:
+    """The same dense top-10 on the real corpus index two ways: llama-index's ChromaVectorStore retriever
+    (HNSW inside Chroma) and the snapshot's exact dot product; query embeddings cached for both."""
+    from kb.llama import chroma_vector_retriever
+
+    llama = chroma_vector_retriever(kb, 10)
+    retriever = Retriever(kb.embedder)
+    table = kb.table()
+    for query in queries:
+        kb.embedder.embed_query(query)
+    timings: dict[str, list[float]] = {"llama-index ChromaVectorStore": [], "snapshot exact dense": []}
+    overlap = []
+    for query in queries:
+        t0 = time.perf_counter()
+        nodes = llama.retrieve(query)
+        timings["llama-index ChromaVectorStore"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        hits = retriever.search(table, query, Filters(), 10, "dense")
+        timings["snapshot exact dense"].append(time.perf_counter() - t0)
+        overlap.append(len({n.node.node_id for n in nodes} & {table.ids[h.row] for h in hits}) / 10)
+    result: dict[str, object] = {name: percentiles(samples) for name, samples in timings.items()}
+    result["top10_overlap"] = round(statistics.fmean(overlap), 3)
+    return result
