@@ -13,9 +13,13 @@ DATA = Path(__file__).resolve().parent / "data"
 
 @dataclass(frozen=True)
 class Judgment:
+    """`source`: "author" (written with the query) or "pool" (a passage some mode returned in its top 10,
+    judged afterwards by an assessor who was not told which mode returned it; see QUERIES.md)."""
+
     document_id: str
     grade: int
     evidence: str | None
+    source: str = "author"
 
     def matches(self, document_id: str, normalised_text: str) -> bool:
         if document_id != self.document_id:
@@ -30,6 +34,11 @@ class Query:
     category: str
     split: str
     judgments: tuple[Judgment, ...]
+
+    def author_only(self) -> Query:
+        """The query with its author's judgments alone, as it was before pooling."""
+        kept = tuple(j for j in self.judgments if j.source == "author")
+        return Query(self.id, self.text, self.category, self.split, kept)
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,8 @@ def load_queries(path: Path = DATA / "queries.jsonl") -> list[Query]:
             continue
         raw = json.loads(line)
         judgments = tuple(
-            Judgment(j["document_id"], int(j["grade"]), j.get("evidence") or None) for j in raw["judgments"]
+            Judgment(j["document_id"], int(j["grade"]), j.get("evidence") or None, j.get("source", "author"))
+            for j in raw["judgments"]
         )
         queries.append(Query(raw["id"], raw["query"], raw["category"], raw["split"], judgments))
     return queries

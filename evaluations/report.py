@@ -26,11 +26,14 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
             f"{retrieval['dev_queries']} dev queries: `{retrieval['fusion']}`)"
         )
         lines.append("")
-        rows = [
-            [mode, *[retrieval["test"][mode][m] for m in ("nDCG@10", "MRR@10", "Recall@5", "Recall@20")]]
-            for mode in ("bm25", "dense", "hybrid")
-        ]
-        lines += _table(["mode", "nDCG@10", "MRR@10", "Recall@5", "Recall@20"], rows)
+        metrics = ("nDCG@10", "MRR@10", "Recall@5", "Recall@20")
+        rows = [[mode, *[retrieval["test"][mode][m] for m in metrics]] for mode in ("bm25", "dense", "hybrid")]
+        lines += _table(["mode", *metrics], rows)
+        authored = retrieval.get("test_author_judgments_only")
+        if authored:
+            lines.append("The same runs scored against the query authors' judgments alone (before pooling):")
+            lines.append("")
+            lines += _table(["mode", *metrics], [[mode, *[authored[mode][m] for m in metrics]] for mode in authored])
         cats = retrieval["test_nDCG@10_by_category"]
         lines += _table(
             ["test nDCG@10 by category", "bm25", "dense", "hybrid"],

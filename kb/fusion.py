@@ -8,6 +8,12 @@ Two named strategies, both small callables over ranked candidate lists ``[(row, 
   ``fused(d) = Σ_i w_i · (s_i(d) − min_i)/(max_i − min_i)`` (a list whose scores are all equal gives 1);
   keeps how much better the top hit is, which RRF throws away.
 
+With ``coverage_power`` p > 0 the BM25 weight is scaled by ``coverage^p``, where coverage is the largest share
+of the query's words that one of BM25's top passages holds. A query that shares no words with its answer
+(a paraphrase) still gets a BM25 list, made of passages that matched one stray word; min-max normalisation
+would give its top passage full weight. Coverage tells that list apart from one where a passage holds every
+query word.
+
 Either can take a third list, the exact-phrase list (passages containing the query verbatim, or whose title
 does), so an exact title or phrase match is not buried by fusion. Weights and ``k`` are chosen on the
 development queries (evaluations/), not by taste.
@@ -49,10 +55,13 @@ class Fusion:
     dense_weight: float = 1.0
     phrase_weight: float = 1.0
     k: float = 60.0
+    coverage_power: float = 0.0
 
-    def __call__(self, bm25: Ranked, dense: Ranked, phrase: Ranked = ()) -> list[tuple[int, float]]:
+    def __call__(
+        self, bm25: Ranked, dense: Ranked, phrase: Ranked = (), coverage: float = 1.0
+    ) -> list[tuple[int, float]]:
         lists = [bm25, dense, phrase]
-        weights = [self.bm25_weight, self.dense_weight, self.phrase_weight]
+        weights = [self.bm25_weight * coverage**self.coverage_power, self.dense_weight, self.phrase_weight]
         if self.strategy == "rrf":
             fused = rrf(lists, weights, self.k)
         elif self.strategy == "convex":

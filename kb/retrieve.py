@@ -21,7 +21,7 @@ from kb.table import PassageTable, normalise
 MODES = ("hybrid", "bm25", "dense")
 # Chosen on the development queries by `python -m evaluations --only retrieval` (see evaluations/results).
 DEFAULT_FUSION = Fusion(strategy="convex", bm25_weight=1.0, dense_weight=1.0, phrase_weight=0.5)
-
+COVERAGE_DEPTH = 5  # how many of BM25's top passages are checked for query-word coverage (see kb/fusion.py)
 
 Scored = list[tuple[int, float]]
 
@@ -115,7 +115,8 @@ class Retriever:
             keyword = self.bm25(table, query, mask, depth, scores)
             semantic = self.dense(table, query, mask, depth)
             phrase = self.phrase(table, query, mask, scores)
-            ranked = guard_exact(self.fusion(keyword, semantic, phrase.ranked), phrase.tiers)
+            coverage = table.keyword.coverage(query, [row for row, _ in keyword[:COVERAGE_DEPTH]])
+            ranked = guard_exact(self.fusion(keyword, semantic, phrase.ranked, coverage), phrase.tiers)
         return collapse(table, ranked, k)
 
 

@@ -52,3 +52,15 @@ def test_fusion_phrase_list_counts_with_its_weight() -> None:
 def test_fusion_rejects_an_unknown_strategy() -> None:
     with pytest.raises(ValueError, match="unknown fusion strategy 'max'"):
         Fusion(strategy="max")(KEYWORD, DENSE)
+
+
+def test_coverage_scales_the_bm25_weight_by_its_power() -> None:
+    fusion = Fusion(strategy="convex", bm25_weight=2.0, dense_weight=1.0, phrase_weight=1.0, coverage_power=2.0)
+    # bm25 weight 2 · 0.5² = 0.5: keyword normalises to 1, 0.5, 0 and dense to 1, 0
+    assert dict(fusion(KEYWORD, DENSE, coverage=0.5)) == pytest.approx({1: 0.5, 2: 0.25, 3: 1.0})
+    assert fusion(KEYWORD, DENSE, coverage=0.0) == [(3, 1.0), (1, 0.0), (2, 0.0)]
+
+
+def test_coverage_is_ignored_at_power_zero() -> None:
+    fusion = Fusion(strategy="rrf", coverage_power=0.0)
+    assert fusion(KEYWORD, DENSE, coverage=0.0) == fusion(KEYWORD, DENSE, coverage=1.0)
