@@ -83,7 +83,7 @@ def tune_fusion(kb: KnowledgeBase, dev: list[Query]) -> tuple[Fusion, list[dict[
     wins (ties: first in grid). The exact-phrase list always has some weight: guarding exact title/phrase
     matches is a requirement, so only its size is tuned."""
     grid: list[Fusion] = []
-    weights = itertools.product((0.5, 1.0, 1.5), (1.0, 1.5, 2.0, 3.0), (0.5, 1.0, 2.0), (0.0, 1.0, 2.0))
+    weights = itertools.product((0.5, 1.0, 1.5, 2.0, 3.0, 4.0), (1.0, 1.5, 2.0), (0.5, 1.0, 2.0), (0.0, 1.0, 2.0, 3.0))
     for bm25_w, dense_w, phrase_w, power in weights:
         for k in (10.0, 60.0):
             grid.append(Fusion("rrf", bm25_w, dense_w, phrase_w, k, power))

@@ -1,5 +1,6 @@
-"""Tagging quality: the product tagger (exemplar similarity + keyword features + embedding, one-vs-rest logistic
-regression, a threshold per principle) against baselines, all on the same labelled passages.
+"""Tagging quality: the product tagger (a logistic head over exemplar similarity + keyword features +
+embedding, blended with a logistic head over the passage's words, a threshold per principle) against
+baselines, all on the same labelled passages.
 
 Everything that is fitted or tuned — the head's weights, its regularisation, every threshold of every method —
 sees the development split only; the test split is scored once. Test passages that are near-duplicates of a
@@ -9,6 +10,7 @@ scores so nothing is scored on what it was trained on.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 
@@ -18,7 +20,8 @@ from sklearn.model_selection import KFold
 
 from evaluations.data import LabelledPassage, load_passages
 from ingest.catalogue import Catalogue
-from ingest.tag import HEAD_FILE, LinearHead, PrincipleSpace
+from ingest.tag import HEAD_FILE, LinearHead, PrincipleSpace, TaggerModel
+from ingest.words import WordHead
 from kb.dedupe import containment, shingles
 from kb.embed import Embedder
 from kb.principles import NAMES
@@ -112,42 +115,72 @@ def _titles() -> dict[str, str]:
     return {meta.id: meta.title for meta in (catalogue.get(f) for f in catalogue.files()) if meta}
 
 
-def fit_head(features: np.ndarray, truth: np.ndarray, c: float) -> LinearHead:
-    mean = features.mean(axis=0)
-    scale = features.std(axis=0) + 1e-6
-    standard = (features - mean) / scale
+def _logistic(x: np.ndarray, truth: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """One-vs-rest logistic regression, classes balanced: (coef (10, n_features), intercept (10,))."""
     coef, intercept = [], []
     for j in range(truth.shape[1]):
         model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
-        model.fit(standard, truth[:, j])
+        model.fit(x, truth[:, j])
         coef.append(model.coef_[0])
         intercept.append(model.intercept_[0])
-    return LinearHead(np.array(coef), np.array(intercept), np.full(truth.shape[1], 0.5), mean, scale)
+    return np.array(coef), np.array(intercept)
 
 
-def cross_validated_scores(features: np.ndarray, truth: np.ndarray, c: float, folds: int = 5) -> np.ndarray:
-    scores = np.zeros(truth.shape, dtype=float)
+def fit_head(features: np.ndarray, truth: np.ndarray, c: float) -> LinearHead:
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0) + 1e-6
+    coef, intercept = _logistic((features - mean) / scale, truth, c)
+    return LinearHead(coef, intercept, mean, scale)
+
+
+def fit_words(texts: list[str], truth: np.ndarray, c: float) -> WordHead:
+    vocabulary, idf = WordHead.fit_vocabulary(texts)
+    coef, intercept = _logistic(WordHead.vectors(texts, vocabulary, idf), truth, c)
+    return WordHead(vocabulary, idf, coef, intercept)
+
+
+HEAD_C = (0.01, 0.03, 0.1, 0.3)
+WORDS_C = (3.0, 10.0, 30.0)
+BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)  # weight of the feature head; the word head gets the rest
+
+
+def cross_validated_scores(
+    features: np.ndarray, texts: list[str], truth: np.ndarray, folds: int = 5
+) -> tuple[dict[float, np.ndarray], dict[float, np.ndarray]]:
+    """Out-of-fold probabilities on the development split for every C of each head."""
+    head = {c: np.zeros(truth.shape) for c in HEAD_C}
+    words = {c: np.zeros(truth.shape) for c in WORDS_C}
     for train, held in KFold(folds, shuffle=True, random_state=13).split(features):
-        head = fit_head(features[train], truth[train], c)
-        scores[held] = head.probabilities(features[held])
-    return scores
+        train_texts, held_texts = [texts[i] for i in train], [texts[i] for i in held]
+        for c in HEAD_C:
+            head[c][held] = fit_head(features[train], truth[train], c).probabilities(features[held])
+        for c in WORDS_C:
+            words[c][held] = fit_words(train_texts, truth[train], c).probabilities(held_texts)
+    return head, words
 
 
-def train_tagger(prepared: Prepared) -> tuple[LinearHead, dict[str, object]]:
-    """Choose C and thresholds by 5-fold cross-validation on the development split, then fit on all of it."""
+def train_tagger(prepared: Prepared) -> tuple[TaggerModel, dict[str, object]]:
+    """Choose each head's C, the blend and the thresholds by 5-fold cross-validation on the development split
+    (best macro-F1), then fit both heads on all of it."""
     truth = label_matrix(prepared.dev)
-    features = prepared.space.features([p.text for p in prepared.dev], prepared.dev_embeddings)
+    texts = [p.text for p in prepared.dev]
+    features = prepared.space.features(texts, prepared.dev_embeddings)
+    head_scores, word_scores = cross_validated_scores(features, texts, truth)
     tuning = {}
-    best_c, best_macro, best_scores = 1.0, -1.0, None
-    for c in (0.01, 0.03, 0.1, 0.3, 1.0):
-        scores = cross_validated_scores(features, truth, c)
-        macro = prf(truth, scores >= best_thresholds(truth, scores))["macro_f1"]
-        tuning[str(c)] = macro
-        if float(macro) > best_macro:  # type: ignore[arg-type]
-            best_c, best_macro, best_scores = c, float(macro), scores  # type: ignore[arg-type]
-    head = fit_head(features, truth, best_c)
-    head.thresholds = best_thresholds(truth, best_scores)  # type: ignore[arg-type]
-    return head, {"C": best_c, "cv_macro_f1_by_C": tuning, "thresholds": head.thresholds.round(2).tolist()}
+    best: tuple[float, float, float, float] | None = None  # macro, head C, words C, blend
+    for head_c, words_c, blend in itertools.product(HEAD_C, WORDS_C, BLENDS):
+        scores = blend * head_scores[head_c] + (1 - blend) * word_scores[words_c]
+        macro = float(prf(truth, scores >= best_thresholds(truth, scores))["macro_f1"])  # type: ignore[arg-type]
+        tuning[f"head C={head_c}, words C={words_c}, blend={blend}"] = macro
+        if best is None or macro > best[0]:
+            best = (macro, head_c, words_c, blend)
+    assert best is not None
+    _, head_c, words_c, blend = best
+    scores = blend * head_scores[head_c] + (1 - blend) * word_scores[words_c]
+    model = TaggerModel(fit_head(features, truth, head_c), fit_words(texts, truth, words_c), blend, np.zeros(10))
+    model.thresholds = best_thresholds(truth, scores)
+    chosen = {"head_C": head_c, "words_C": words_c, "blend": blend, "cv_macro_f1": round(best[0], 4)}
+    return model, {**chosen, "cv_macro_f1_by_setting": tuning, "thresholds": model.thresholds.round(2).tolist()}
 
 
 def evaluate_tagging(embedder: Embedder, train: bool = False) -> dict[str, object]:
@@ -177,11 +210,11 @@ def evaluate_tagging(embedder: Embedder, train: bool = False) -> dict[str, objec
     test_ex = space.similarity_features(prepared.test_embeddings)[:, 0:20:2]
     results["exemplar_similarity"] = prf(test_truth, test_ex >= best_thresholds(dev_truth, dev_ex))
 
-    head, training = train_tagger(prepared)
+    model, training = train_tagger(prepared)
     started = time.perf_counter()
-    test_scores = head.probabilities(space.features(test_texts, prepared.test_embeddings))
+    test_scores = model.probabilities(space.features(test_texts, prepared.test_embeddings), test_texts)
     tag_seconds = (time.perf_counter() - started) / max(1, len(test_texts))
-    results["tagger"] = prf(test_truth, test_scores >= head.thresholds)
+    results["tagger"] = prf(test_truth, test_scores >= model.thresholds)
     results["training"] = training
     results["cost"] = {
         "embed_ms_per_passage": round(prepared.embed_seconds_per_passage * 1000, 3),
@@ -189,7 +222,7 @@ def evaluate_tagging(embedder: Embedder, train: bool = False) -> dict[str, objec
         "tag_share_of_embedding": round(tag_seconds / prepared.embed_seconds_per_passage, 4),
     }
     if train:
-        head.save(HEAD_FILE)
+        model.save(HEAD_FILE)
         results["saved"] = str(HEAD_FILE)
     results["declared_principles_check"] = declared_principles_check(embedder)
     return results

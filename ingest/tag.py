@@ -5,11 +5,13 @@ Features per passage (no second model pass over the corpus):
   cosine to its description (30 numbers);
 - for each principle, how many of its keywords occur in the text, squashed to [0, 1) (10 numbers);
 - the passage embedding itself (384 numbers).
-A one-vs-rest logistic regression head (trained on the development split only, by
-`python -m evaluations tagger --train`) turns them into a probability per principle, and a threshold per
-principle chosen on the development split decides the tags; "none" is a valid answer. The weights ship in
-kb/data/tagger.npz. Without them, the tagger falls back to exemplar similarity alone (the baseline).
-Evidence is the exemplar the passage is closest to, plus any keywords that fired.
+A one-vs-rest logistic regression head turns them into a probability per principle; a second one over the
+passage's words (ingest/words.py) gives another, and the two are blended. A threshold per principle decides
+the tags; "none" is a valid answer. Everything is fitted on the development split only, by
+`python -m evaluations --only tagging --train-tagger`, and ships in kb/data/tagger.npz. Without that file
+the tagger falls back to exemplar similarity alone (the baseline).
+Evidence is the exemplar the passage is closest to, any keywords that fired, and the words that raised the
+word head's score most.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 
+from ingest.words import WordHead
 from kb.embed import Embedder
 from kb.passage import Passage, PrincipleScore, TaggedPassage
 from kb.principles import DATA_FILE, Principle, load_principles
@@ -73,11 +76,10 @@ class PrincipleSpace:
 
 @dataclass
 class LinearHead:
-    """One-vs-rest logistic regression weights and per-principle thresholds."""
+    """One-vs-rest logistic regression weights over `PrincipleSpace.features`."""
 
     coef: np.ndarray  # (10, n_features)
     intercept: np.ndarray  # (10,)
-    thresholds: np.ndarray  # (10,)
     mean: np.ndarray  # feature standardisation
     scale: np.ndarray
 
@@ -85,37 +87,60 @@ class LinearHead:
         logits = ((features - self.mean) / self.scale) @ self.coef.T + self.intercept
         return 1.0 / (1.0 + np.exp(-logits))
 
+
+@dataclass
+class TaggerModel:
+    """What `python -m evaluations --only tagging --train-tagger` fits on the development split: the feature
+    head, the word head (ingest/words.py), the weight that blends them, and a threshold per principle."""
+
+    head: LinearHead
+    words: WordHead | None
+    blend: float  # weight of `head`; the word head gets 1 - blend
+    thresholds: np.ndarray  # (10,)
+
+    def probabilities(self, features: np.ndarray, texts: list[str]) -> np.ndarray:
+        scores = self.head.probabilities(features)
+        if self.words is None or self.blend >= 1.0:
+            return scores
+        return self.blend * scores + (1.0 - self.blend) * self.words.probabilities(texts)
+
     def save(self, path: Path) -> None:
-        np.savez(
-            path,
-            coef=self.coef,
-            intercept=self.intercept,
-            thresholds=self.thresholds,
-            mean=self.mean,
-            scale=self.scale,
-        )
+        head = self.head
+        arrays: dict[str, Any] = {
+            "coef": head.coef,
+            "intercept": head.intercept,
+            "mean": head.mean,
+            "scale": head.scale,
+            "blend": np.array(self.blend),
+            "thresholds": self.thresholds,
+            **(self.words.arrays() if self.words is not None else {}),
+        }
+        np.savez(path, **arrays)
 
     @classmethod
-    def load(cls, path: Path) -> LinearHead | None:
+    def load(cls, path: Path) -> TaggerModel | None:
         if not path.is_file():
             return None
-        data = np.load(path)
-        return cls(data["coef"], data["intercept"], data["thresholds"], data["mean"], data["scale"])
+        with np.load(path) as saved:
+            data = {key: saved[key] for key in saved.files}
+        head = LinearHead(data["coef"], data["intercept"], data["mean"], data["scale"])
+        blend = float(data["blend"]) if "blend" in data else 1.0
+        return cls(head, WordHead.from_arrays(data), blend, data["thresholds"])
 
 
 class Tagger:
-    def __init__(self, space: PrincipleSpace, head: LinearHead | None) -> None:
+    def __init__(self, space: PrincipleSpace, model: TaggerModel | None) -> None:
         self.space = space
-        self.head = head
+        self.model = model
 
     def scores(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
         """(n, 10) scores in [0, 1]."""
-        if self.head is not None:
-            return self.head.probabilities(self.space.features(texts, embeddings))
+        if self.model is not None:
+            return self.model.probabilities(self.space.features(texts, embeddings), texts)
         return np.clip(self.space.similarity_features(embeddings)[:, 0:20:2], 0.0, 1.0)
 
     def thresholds(self) -> np.ndarray:
-        return self.head.thresholds if self.head is not None else np.full(10, FALLBACK_THRESHOLD)
+        return self.model.thresholds if self.model is not None else np.full(10, FALLBACK_THRESHOLD)
 
     def tag(self, passages: list[Passage], embeddings: np.ndarray) -> list[TaggedPassage]:
         texts = [p.text for p in passages]
@@ -139,8 +164,13 @@ class Tagger:
         principle = self.space.principles[j]
         best = int(np.argmax(self.space.exemplar_vectors[j] @ embedding))
         keywords = sorted({m.lower() for m in self.space.keyword_patterns[j].findall(text)})
+        words = self.model.words.strongest(text, j) if self.model is not None and self.model.words else []
         evidence = f"closest exemplar: “{principle.exemplars[best]}”"
-        return evidence + (f"; keywords: {', '.join(keywords)}" if keywords else "")
+        if keywords:
+            evidence += f"; keywords: {', '.join(keywords)}"
+        if words:
+            evidence += f"; telling words: {', '.join(words)}"
+        return evidence
 
 
 def tagger_for(embedder: Embedder) -> Tagger:
@@ -150,4 +180,4 @@ def tagger_for(embedder: Embedder) -> Tagger:
 
 @lru_cache(maxsize=4)
 def _tagger(embedder: Hashable) -> Tagger:
-    return Tagger(PrincipleSpace.build(cast(Embedder, embedder)), LinearHead.load(HEAD_FILE))
+    return Tagger(PrincipleSpace.build(cast(Embedder, embedder)), TaggerModel.load(HEAD_FILE))

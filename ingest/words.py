@@ -1,0 +1,85 @@
+"""The tagger's word side: which words a passage uses, as TF-IDF over stemmed words, scored by one logistic
+regression per principle.
+
+The passage embedding blurs a 180-word passage into one point, and the words that mark a principle ("ballot",
+"subscription", "peer", "lease") often sit in one sentence of it; a bag of words keeps them. Measured by 5-fold
+cross-validation on the development passages: macro-F1 0.673 for words alone against 0.631 for the embedding
+head (evaluations/tagging.py blends the two). Tokens come from the BM25 tokenizer (lower case, stop words out,
+Snowball stems), so "voted" and "votes" count as one word.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from kb.keyword import tokenize
+
+
+@dataclass
+class WordHead:
+    vocabulary: dict[str, int]
+    idf: np.ndarray  # (V,)
+    coef: np.ndarray  # (10, V)
+    intercept: np.ndarray  # (10,)
+
+    @staticmethod
+    def fit_vocabulary(texts: list[str], min_df: int = 2) -> tuple[dict[str, int], np.ndarray]:
+        """Words in at least `min_df` texts, with smoothed idf = ln((1 + n) / (1 + df)) + 1."""
+        df = Counter(token for text in texts for token in set(tokenize(text)))
+        words = sorted(w for w, count in df.items() if count >= min_df)
+        n = len(texts)
+        idf = np.array([math.log((1 + n) / (1 + df[w])) + 1.0 for w in words], dtype=np.float64)
+        return {w: i for i, w in enumerate(words)}, idf
+
+    @staticmethod
+    def vectors(texts: list[str], vocabulary: dict[str, int], idf: np.ndarray) -> np.ndarray:
+        """(n, V) rows of (1 + ln tf) · idf, L2-normalised; words outside the vocabulary are ignored."""
+        matrix = np.zeros((len(texts), len(vocabulary)), dtype=np.float64)
+        for i, text in enumerate(texts):
+            for word, count in Counter(tokenize(text)).items():
+                column = vocabulary.get(word)
+                if column is not None:
+                    matrix[i, column] = (1.0 + math.log(count)) * idf[column]
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix / np.where(norms > 0, norms, 1.0)
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        logits = self.vectors(texts, self.vocabulary, self.idf) @ self.coef.T + self.intercept
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def strongest(self, text: str, principle: int, n: int = 3) -> list[str]:
+        """The n words of `text` that raise principle `principle`'s (0-based) score most, as written in the text:
+        part of the evidence shown to a person."""
+        contribution = self.vectors([text], self.vocabulary, self.idf)[0] * self.coef[principle]
+        best = [i for i in np.argsort(-contribution)[:n] if contribution[i] > 0]
+        stems = {self._words[i] for i in best}
+        written: dict[str, str] = {}
+        for raw in re.findall(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*", text):
+            for stem in tokenize(raw):
+                if stem in stems:
+                    written.setdefault(stem, raw.lower())
+        return [written.get(self._words[i], self._words[i]) for i in best]
+
+    @property
+    def _words(self) -> list[str]:
+        return sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "words": np.array(self._words),
+            "words_idf": self.idf,
+            "words_coef": self.coef,
+            "words_intercept": self.intercept,
+        }
+
+    @classmethod
+    def from_arrays(cls, data: dict[str, np.ndarray]) -> WordHead | None:
+        if "words" not in data:
+            return None
+        vocabulary = {str(w): i for i, w in enumerate(data["words"])}
+        return cls(vocabulary, data["words_idf"], data["words_coef"], data["words_intercept"])
