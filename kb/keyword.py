@@ -87,24 +87,6 @@ class KeywordIndex:
                 break
         return rows
 
-    def coverage(self, query: str, rows: list[int]) -> float:
-        """The largest share of the query's distinct (stemmed, non-stop-word) tokens that any one of `rows`
-        holds: 1.0 when some passage has every query word, near 0 when BM25 matched only a stray word or two
-        (a paraphrase shares no words with its answer, and its BM25 list is then mostly noise)."""
-        tokens = set(tokenize(query))
-        if self._bm25 is None or not tokens or not rows:
-            return 0.0
-        scores = self._bm25.scores
-        vocabulary = self._bm25.vocab_dict
-        wanted = np.asarray(rows, dtype=np.int64)
-        held = np.zeros(wanted.size, dtype=np.int64)
-        for token in tokens:
-            column = vocabulary.get(token)
-            if column is not None:
-                posting = scores["indices"][scores["indptr"][column] : scores["indptr"][column + 1]]
-                held += np.isin(wanted, posting)
-        return float(held.max()) / len(tokens)
-
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:

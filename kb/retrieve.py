@@ -115,7 +115,7 @@ class Retriever:
             keyword = self.bm25(table, query, mask, depth, scores)
             semantic = self.dense(table, query, mask, depth)
             phrase = self.phrase(table, query, mask, scores)
-            coverage = table.keyword.coverage(query, [row for row, _ in keyword[:COVERAGE_DEPTH]])
+            coverage = table.coverage(query, [row for row, _ in keyword[:COVERAGE_DEPTH]])
             ranked = guard_exact(self.fusion(keyword, semantic, phrase.ranked, coverage), phrase.tiers)
         return collapse(table, ranked, k)
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from kb.ann import IVF_MIN_ROWS, IVFIndex
-from kb.keyword import TOKENIZER_VERSION, KeywordIndex
+from kb.keyword import TOKENIZER_VERSION, KeywordIndex, tokenize
 from kb.store import StoredRows
 
 
@@ -76,6 +76,27 @@ class PassageTable:
             np.sort(np.concatenate(equal)) if equal else empty,
             np.sort(np.concatenate(contains)) if contains else empty,
         )
+
+    def coverage(self, query: str, rows: list[int]) -> float:
+        """The largest share of the query's distinct (stemmed, non-stop-word) tokens that any one of `rows`
+        holds in its indexed text: 1.0 when some passage has every query word, near 0 when BM25 matched only a
+        stray word or two (a paraphrase shares no words with its answer, and its BM25 list is then mostly
+        noise). Reads only those rows' own text, so the cost does not grow with the index."""
+        tokens = set(tokenize(query))
+        if not tokens or not rows:
+            return 0.0
+        return max(len(tokens & self._row_tokens(row)) for row in rows) / len(tokens)
+
+    def _row_tokens(self, row: int) -> frozenset[str]:
+        cached = self._tokens_by_row.get(row)
+        if cached is None:
+            cached = frozenset(tokenize(keyword_text(self.metas[row], self.texts[row])))
+            self._tokens_by_row[row] = cached
+        return cached
+
+    @cached_property
+    def _tokens_by_row(self) -> dict[int, frozenset[str]]:
+        return {}
 
     @cached_property
     def _phrase_corpus(self) -> tuple[str, list[int]]:

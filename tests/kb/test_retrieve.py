@@ -86,3 +86,27 @@ def test_guard_keeps_fused_order_inside_each_tier() -> None:
 def test_single_word_query_gets_no_phrase_guard(kb: KnowledgeBase) -> None:
     phrase = Retriever(kb.embedder).phrase(kb.table(), "cooperative", None)
     assert (phrase.ranked, phrase.tiers) == ([], [])
+
+
+def test_coverage_is_the_best_share_of_query_words_one_row_holds(kb: KnowledgeBase) -> None:
+    table = kb.table()
+    words = sorted(set(tokenize(table.texts[0])))
+    present = [w for w in words if w.isalpha() and len(w) > 4][:2]
+    query = f"{present[0]} {present[1]} xylophonist quasarfield"
+    assert table.coverage(query, [0]) == pytest.approx(2 / 4)
+    assert table.coverage(" ".join(present), [0]) == 1.0
+    assert table.coverage("xylophonist quasarfield", list(range(len(table)))) == 0.0
+    assert table.coverage("", [0]) == 0.0
+    assert table.coverage(query, []) == 0.0
+
+
+def test_a_query_sharing_no_words_with_the_corpus_ranks_as_dense_does(kb: KnowledgeBase) -> None:
+    # BM25 matches only "council"-like stray words, so coverage is low and hybrid follows dense at the top
+    table = kb.table()
+    query = "xylophonist quasarfield council"
+    retriever = Retriever(kb.embedder)
+    keyword = retriever.bm25(table, query, None, 50)
+    assert table.coverage(query, [row for row, _ in keyword[:5]]) <= 1 / 3
+    dense = [hit.row for hit in retriever.search(table, query, Filters(), 3, "dense")]
+    hybrid = [hit.row for hit in retriever.search(table, query, Filters(), 3, "hybrid")]
+    assert hybrid[0] == dense[0]
