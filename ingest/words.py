@@ -2,10 +2,10 @@
 regression per principle.
 
 The passage embedding blurs a 180-word passage into one point, and the words that mark a principle ("ballot",
-"subscription", "peer", "lease") often sit in one sentence of it; a bag of words keeps them. Measured by 5-fold
-cross-validation on the 313 development passages: macro-F1 0.639 for words alone, 0.591 for the embedding
-head, 0.653 for the blend evaluations/tagging.py chose. Tokens come from the BM25 tokenizer (lower case, stop words out,
-Snowball stems), so "voted" and "votes" count as one word.
+"subscription", "peer", "lease") often sit in one sentence of it; a bag of words keeps them. Measured by
+5-fold cross-validation on the 313 development passages: macro-F1 0.639 for words alone, 0.591 for the
+embedding head, 0.653 for the blend evaluations/tagging.py chose. Tokens come from the BM25 tokenizer (lower
+case, stop words out, Snowball stems), so "voted" and "votes" count as one word.
 """
 
 from __future__ import annotations
