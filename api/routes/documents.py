@@ -89,11 +89,14 @@ def list_documents(
         if type and meta.type != type:
             continue
         chosen.append(document)
-    outs = [document_out(kb, d, base) for d in chosen]
-    if principle is not None:
-        outs = [d for d in outs if any(p.id == principle for p in d.principles_met)]
-    outs.sort(key=lambda d: (-(d.year or 0), d.title))
-    return DocumentList(documents=outs[offset : offset + limit], total=len(outs), offset=offset, limit=limit)
+    if principle is not None:  # a document meets a principle when one of its passages carries it
+        table = kb.table()
+        meeting = set(table.document_id[(table.principle_bits & (1 << principle)) != 0].tolist())
+        chosen = [d for d in chosen if d.meta.id in meeting]
+    chosen.sort(key=lambda d: (-(d.meta.year or 0), d.meta.title))
+    # Only the page returned is built: each document's "principles met" reads all of its passages.
+    page = [document_out(kb, d, base) for d in chosen[offset : offset + limit]]
+    return DocumentList(documents=page, total=len(chosen), offset=offset, limit=limit)
 
 
 @router.get("/documents/{document_id}", response_model=DocumentOut, responses=error_responses(404, 422))
