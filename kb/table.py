@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ class PassageTable:
     principle_bits: np.ndarray
     councils: list[str]
     ivf: IVFIndex | None = None  # built for large tables only (see kb/ann.py)
+    _tokens_by_row: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)  # see coverage()
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -93,10 +94,6 @@ class PassageTable:
             cached = frozenset(tokenize(keyword_text(self.metas[row], self.texts[row])))
             self._tokens_by_row[row] = cached
         return cached
-
-    @cached_property
-    def _tokens_by_row(self) -> dict[int, frozenset[str]]:
-        return {}
 
     @cached_property
     def _phrase_corpus(self) -> tuple[str, list[int]]:
