@@ -81,6 +81,17 @@ class KnowledgeBase:
                 self._table = loaded.warm()
             return self._table
 
+    def _current_table(self) -> PassageTable:
+        """The rows as of the registry's current generation, rebuilt from the store when stale but neither
+        persisted nor warmed: a commit needs only texts, vectors and groups to find near-duplicates, and an
+        ingest commits once per document (the run saves one snapshot at the end)."""
+        with self._lock:
+            generation = self.registry.generation()
+            if self._table is None or self._table.generation != generation:
+                self._table = self._rebuild(generation)
+            self._checked_at = time.monotonic()
+            return self._table
+
     def _try_save(self, table: PassageTable) -> None:
         """Persist a rebuilt snapshot for the next process; another process saving at the same moment or a
         read-only data directory only means the next process rebuilds too."""
@@ -154,7 +165,7 @@ class KnowledgeBase:
         embeddings: np.ndarray,
     ) -> IndexedDocument:
         """Index one document version (see the module docstring for the order and why)."""
-        table = self.table(fresh=True)
+        table = self._current_table()
         others = table.document_id != meta.id
         groups = assign_groups(
             [p.id for p in passages],

@@ -29,7 +29,7 @@ class PassageTable:
     texts: list[str]
     metas: list[dict[str, Any]]
     embeddings: np.ndarray
-    keyword: KeywordIndex
+    keyword_index: KeywordIndex | None  # None until first use (see `keyword`)
     year: np.ndarray
     doc_type: np.ndarray
     document_id: np.ndarray
@@ -40,6 +40,16 @@ class PassageTable:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        """The BM25 index over the rows, built on first use: an ingest rebuilds the table after every
+        document only to find near-duplicates, which never reads it."""
+        if self.keyword_index is None:
+            self.keyword_index = KeywordIndex.build(
+                [keyword_text(m, t) for m, t in zip(self.metas, self.texts, strict=True)]
+            )
+        return self.keyword_index
 
     def phrase_rows(self, phrase: str, limit: int = 5000, scores: np.ndarray | None = None) -> np.ndarray:
         """Rows whose text contains `phrase` as whole words (after `normalise`), in row order.
@@ -131,8 +141,6 @@ class PassageTable:
         metas = [rows.metadatas[i] for i in keep]
         dim = rows.embeddings.shape[1] if rows.embeddings.ndim == 2 and rows.embeddings.size else 384
         embeddings = rows.embeddings[keep] if keep else np.zeros((0, dim), dtype=np.float32)
-        if keyword is None:
-            keyword = KeywordIndex.build([keyword_text(m, t) for m, t in zip(metas, texts, strict=True)])
         table = cls(
             generation,
             ids,
@@ -146,9 +154,9 @@ class PassageTable:
         return table
 
     def warm(self) -> PassageTable:
-        """Build the lazy lookups (normalised text for phrase checks, rows by title) now, so the first query
-        after a snapshot is loaded does not pay for them."""
-        _ = self._phrase_corpus, self._rows_by_title
+        """Build the lazy lookups (BM25, normalised text for phrase checks, rows by title) now, so the first
+        query after a snapshot is loaded does not pay for them."""
+        _ = self.keyword, self._phrase_corpus, self._rows_by_title
         return self
 
     def attach_ivf(self) -> None:
