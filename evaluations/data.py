@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
+WRITTEN_PASSAGES = DATA / "tagging_training.jsonl"
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def load_queries(path: Path = DATA / "queries.jsonl") -> list[Query]:
 
 
 def load_passages(path: Path = DATA / "tagging.jsonl") -> list[LabelledPassage]:
+    """The labelled evaluation passages (dev and test), or with `path=WRITTEN_PASSAGES` the passages written
+    only to train on (split "train"; see data/README.md)."""
     passages = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():

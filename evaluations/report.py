@@ -77,6 +77,14 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
                 f"(precision {check['precision']}, recall {check['recall']}).",
                 "",
             ]
+        training = tagging.get("training", {})
+        if "cv_macro_f1_without_written_passages" in training:
+            lines += [
+                f"Training: {tagging['dev_passages']} dev passages plus {training['written_passages']} passages "
+                f"written for training; dev cross-validated macro-F1 {training['cv_macro_f1']} "
+                f"({training['cv_macro_f1_without_written_passages']} without the written passages).",
+                "",
+            ]
         cost = tagging["cost"]
         lines += [
             f"Tagging cost {cost['tag_ms_per_passage']} ms/passage vs embedding "

@@ -10,9 +10,8 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ingest.tag import HEAD_FILE, LinearHead, Tagger, TaggerModel, tagger_for
-from ingest.words import WordHead
+from ingest.words import WordHead, terms
 from kb.embed import Embedder
-from kb.keyword import tokenize
 from kb.passage import Passage
 from kb.table import embedding_text
 from tests.conftest import ROOT
@@ -39,10 +38,14 @@ def _passage(text: str, ordinal: int = 0) -> Passage:
     )
 
 
-def test_word_vectors_equal_scikit_learn_tfidf_with_the_same_tokens() -> None:
+def test_terms_are_the_tokens_then_adjacent_pairs() -> None:
+    assert terms("The council leased its depot") == ["council", "leas", "depot", "council leas", "leas depot"]
+
+
+def test_word_vectors_equal_scikit_learn_tfidf_with_the_same_terms() -> None:
     vocabulary, idf = WordHead.fit_vocabulary(TEXTS, min_df=1)
     ours = WordHead.vectors([*TEXTS, "unseen words only"], vocabulary, idf)
-    reference = TfidfVectorizer(analyzer=tokenize, sublinear_tf=True).fit(TEXTS)
+    reference = TfidfVectorizer(analyzer=terms, sublinear_tf=True).fit(TEXTS)
     theirs = reference.transform([*TEXTS, "unseen words only"]).toarray()
     order = [reference.vocabulary_[w] for w in sorted(vocabulary, key=vocabulary.__getitem__)]
     np.testing.assert_allclose(ours, theirs[:, order], atol=1e-12)
@@ -63,6 +66,8 @@ def test_strongest_words_are_written_as_in_the_text() -> None:
     head = WordHead(vocabulary, idf, coef, np.zeros(10))
     assert head.strongest(TEXTS[0], 1) == ["voted", "budget"]
     assert head.strongest(TEXTS[1], 1) == []
+    coef[9, vocabulary["hous cooper"]] = 1.0
+    assert head.strongest(TEXTS[1], 9) == ["housing cooperative"]
 
 
 def test_model_file_round_trip_and_the_older_file_without_a_word_head(tmp_path: Path) -> None:
