@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -60,11 +61,14 @@ class WordHead:
     def strongest(self, text: str, principle: int, n: int = 3) -> list[str]:
         """The n terms of `text` that raise principle `principle`'s (0-based) score most, as written in the
         text: part of the evidence shown to a person."""
-        contribution = self.vectors([text], self.vocabulary, self.idf)[0] * self.coef[principle]
-        best = [i for i in np.argsort(-contribution)[:n] if contribution[i] > 0]
+        vector = self.vectors([text], self.vocabulary, self.idf)[0]
+        present = np.flatnonzero(vector)
+        contribution = vector[present] * self.coef[principle, present]
+        ranked = np.argsort(-contribution, kind="stable")[:n]
+        best = [int(present[k]) for k in ranked if contribution[k] > 0]
         written: dict[str, str] = {}
         for raw in re.findall(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*", text):
-            for stem in tokenize(raw):
+            for stem in _stems(raw.lower()):
                 written.setdefault(stem, raw.lower())
         return [" ".join(written.get(stem, stem) for stem in self.words[i].split(" ")) for i in best]
 
@@ -82,6 +86,11 @@ class WordHead:
             return None
         vocabulary = {str(w): i for i, w in enumerate(data["words"])}
         return cls(vocabulary, data["words_idf"], data["words_coef"], data["words_intercept"])
+
+
+@lru_cache(maxsize=65536)
+def _stems(word: str) -> tuple[str, ...]:
+    return tuple(tokenize(word))
 
 
 def terms(text: str) -> list[str]:
