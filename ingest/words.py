@@ -94,6 +94,6 @@ def _stems(word: str) -> tuple[str, ...]:
 
 
 def terms(text: str) -> list[str]:
-    """The text's tokens followed by each pair of adjacent tokens ("asset transfer" as "asset transfer")."""
+    """The text's tokens, then each pair of adjacent tokens: "asset transfer" gives asset, transfer, asset transfer."""
     tokens = tokenize(text)
     return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
