@@ -42,7 +42,7 @@ class Filters:
             return None
         mask = np.ones(len(table), dtype=bool)
         if self.principle is not None:
-            mask &= (table.principle_bits & (1 << self.principle)) != 0
+            mask &= table.tagged_with(self.principle)
         if self.year_from is not None:
             mask &= table.year >= self.year_from
         if self.year_to is not None:

@@ -148,7 +148,7 @@ class KnowledgeBase:
         table = self.table()
         stats = {}
         for pid in range(1, 11):
-            rows = (table.principle_bits & (1 << pid)) != 0
+            rows = table.tagged_with(pid)
             stats[pid] = PrincipleStats(int(rows.sum()), len(set(table.document_id[rows].tolist())))
         return stats
 

@@ -51,6 +51,10 @@ class PassageTable:
             )
         return self.keyword_index
 
+    def tagged_with(self, principle: int) -> np.ndarray:
+        """Boolean row mask: the passages tagged with `principle`."""
+        return (self.principle_bits & (1 << principle)) != 0
+
     def phrase_rows(self, phrase: str, limit: int = 5000, scores: np.ndarray | None = None) -> np.ndarray:
         """Rows whose text contains `phrase` as whole words (after `normalise`), in row order.
 

@@ -91,7 +91,7 @@ def list_documents(
         chosen.append(document)
     if principle is not None:  # a document meets a principle when one of its passages carries it
         table = kb.table()
-        meeting = set(table.document_id[(table.principle_bits & (1 << principle)) != 0].tolist())
+        meeting = set(table.document_id[table.tagged_with(principle)].tolist())
         chosen = [d for d in chosen if d.meta.id in meeting]
     chosen.sort(key=lambda d: (-(d.meta.year or 0), d.meta.title))
     # Only the page returned is built: each document's "principles met" reads all of its passages.
