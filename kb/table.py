@@ -130,10 +130,9 @@ class PassageTable:
         return {title: np.asarray(found, dtype=np.int64) for title, found in rows.items()}
 
     @classmethod
-    def build(
-        cls, rows: StoredRows, versions: dict[str, str], generation: int, keyword: KeywordIndex | None = None
-    ) -> PassageTable:
-        """Keep only passages of each document's current version, ordered by document and position."""
+    def build(cls, rows: StoredRows, versions: dict[str, str], generation: int) -> PassageTable:
+        """Keep only passages of each document's current version, ordered by document and position; BM25 is
+        built on first use (see `keyword`)."""
         keep = [
             i
             for i, meta in enumerate(rows.metadatas)
@@ -151,7 +150,7 @@ class PassageTable:
             texts,
             metas,
             np.ascontiguousarray(embeddings, dtype=np.float32),
-            keyword,
+            None,
             *_columns(metas),
         )
         table.attach_ivf()
