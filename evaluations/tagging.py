@@ -106,7 +106,7 @@ def prepare(embedder: Embedder) -> Prepared:
     dev = [p for p in passages if p.split == "dev"]
     dev_shingles = [shingles(p.text) for p in dev]
     test_all = [p for p in passages if p.split == "test"]
-    test = [p for p in test_all if max(containment(shingles(p.text), s) for s in dev_shingles) < 0.6]
+    test = [p for p in test_all if _closest(p.text, dev_shingles) < 0.6]
     titles = _titles()
     started = time.perf_counter()
     dev_e = embedder.embed_passages([embedding_text(titles.get(p.document_id, ""), [], p.text) for p in dev])
@@ -114,14 +114,17 @@ def prepare(embedder: Embedder) -> Prepared:
     per_passage = (time.perf_counter() - started) / max(1, len(dev) + len(test))
     # A written passage that came out close to a test passage would train on what is scored: left out.
     test_shingles = [shingles(p.text) for p in test_all]
-    written = [
-        p
-        for p in load_passages(WRITTEN_PASSAGES)
-        if max((containment(shingles(p.text), s) for s in test_shingles), default=0.0) < 0.5
-    ]
+    written = [p for p in load_passages(WRITTEN_PASSAGES) if _closest(p.text, test_shingles) < 0.5]
     written_e = embedder.embed_passages([embedding_text("", [], p.text) for p in written])
     space = PrincipleSpace.build(embedder)
     return Prepared(dev, test, len(test_all) - len(test), space, dev_e, test_e, per_passage, written, written_e)
+
+
+def _closest(text: str, others: list[set[tuple[str, ...]]]) -> float:
+    """The largest word 3-shingle containment of `text` in any of `others`; the text's shingles are made once,
+    not once per comparison."""
+    own = shingles(text)
+    return max((containment(own, other) for other in others), default=0.0)
 
 
 def _titles() -> dict[str, str]:
