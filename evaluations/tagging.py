@@ -23,7 +23,7 @@ from sklearn.model_selection import KFold
 
 from evaluations.data import WRITTEN_PASSAGES, LabelledPassage, load_passages
 from ingest.catalogue import Catalogue
-from ingest.tag import HEAD_FILE, LinearHead, PrincipleSpace, TaggerModel
+from ingest.tag import HEAD_FILE, LinearHead, PrincipleSpace, TaggerModel, blended
 from ingest.words import WordHead
 from kb.dedupe import containment, shingles
 from kb.embed import Embedder
@@ -212,13 +212,13 @@ def train_tagger(prepared: Prepared) -> tuple[TaggerModel, dict[str, object]]:
     tuning = {}
     best: tuple[float, float, float, float] | None = None  # macro, head C, words C, blend
     for head_c, words_c, blend in itertools.product(HEAD_C, WORDS_C, BLENDS):
-        macro = _cv_macro(dev.truth, blend * head_scores[head_c] + (1 - blend) * word_scores[words_c])
+        macro = _cv_macro(dev.truth, blended(head_scores[head_c], word_scores[words_c], blend))
         tuning[f"head C={head_c}, words C={words_c}, blend={blend}"] = macro
         if best is None or macro > best[0]:
             best = (macro, head_c, words_c, blend)
     assert best is not None
     _, head_c, words_c, blend = best
-    scores = blend * head_scores[head_c] + (1 - blend) * word_scores[words_c]
+    scores = blended(head_scores[head_c], word_scores[words_c], blend)
     everything = dev.plus(written)
     model = TaggerModel(
         fit_head(everything.features, everything.truth, head_c),
@@ -234,7 +234,7 @@ def train_tagger(prepared: Prepared) -> tuple[TaggerModel, dict[str, object]]:
         "blend": blend,
         "cv_macro_f1": round(best[0], 4),
         "cv_macro_f1_without_written_passages": round(
-            _cv_macro(dev.truth, blend * alone_head[head_c] + (1 - blend) * alone_words[words_c]), 4
+            _cv_macro(dev.truth, blended(alone_head[head_c], alone_words[words_c], blend)), 4
         ),
         "written_passages": len(prepared.written),
     }

@@ -88,6 +88,11 @@ class LinearHead:
         return 1.0 / (1.0 + np.exp(-logits))
 
 
+def blended(head: np.ndarray, words: np.ndarray, weight: float) -> np.ndarray:
+    """The tagger's scores: `weight` of the feature head's probabilities, the rest from the word head's."""
+    return weight * head + (1.0 - weight) * words
+
+
 @dataclass
 class TaggerModel:
     """What `python -m evaluations --only tagging --train-tagger` fits on the development split: the feature
@@ -102,7 +107,7 @@ class TaggerModel:
         scores = self.head.probabilities(features)
         if self.words is None or self.blend >= 1.0:
             return scores
-        return self.blend * scores + (1.0 - self.blend) * self.words.probabilities(texts)
+        return blended(scores, self.words.probabilities(texts), self.blend)
 
     def save(self, path: Path) -> None:
         head = self.head
