@@ -67,7 +67,8 @@ class DocumentRegistry:
             rows = db.execute(f"SELECT {_COLUMNS} FROM documents ORDER BY id").fetchall()
         return [_document(row) for row in rows]
 
-    def commit(self, document: IndexedDocument) -> None:
+    def commit(self, document: IndexedDocument) -> int:
+        """Register the document's version; returns the generation this write moved the registry to."""
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             db.execute(
@@ -84,18 +85,21 @@ class DocumentRegistry:
                     time.time(),
                 ),
             )
-            _bump(db)
+            generation = _bump(db)
             db.execute("COMMIT")
+        return generation
 
-    def set_near_duplicates(self, document_id: str, others: list[str]) -> None:
+    def set_near_duplicates(self, document_id: str, others: list[str]) -> int:
+        """Returns the generation this write moved the registry to."""
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             db.execute(
                 "UPDATE documents SET near_duplicate_of=? WHERE id=?",
                 (json.dumps(sorted(others)), document_id),
             )
-            _bump(db)
+            generation = _bump(db)
             db.execute("COMMIT")
+        return generation
 
     def delete(self, document_id: str) -> bool:
         with self._connect() as db:
@@ -126,10 +130,12 @@ class DocumentRegistry:
         ]
 
 
-def _bump(db: sqlite3.Connection) -> None:
+def _bump(db: sqlite3.Connection) -> int:
+    """Move the generation on by one inside the caller's transaction; returns the new value."""
     db.execute(
         "INSERT INTO state VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
     )
+    return int(db.execute("SELECT value FROM state WHERE key='generation'").fetchone()[0])
 
 
 def _document(row: tuple[Any, ...]) -> IndexedDocument:

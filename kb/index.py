@@ -28,7 +28,7 @@ from kb.filters import Filters
 from kb.passage import DocumentMeta, IndexedDocument, TaggedPassage
 from kb.results import SearchResponse, passage_out
 from kb.retrieve import Retriever
-from kb.store import PassageStore
+from kb.store import PassageStore, StoredRows
 from kb.table import PassageTable
 
 _REFRESH_EVERY_S = 0.5
@@ -78,19 +78,30 @@ class KnowledgeBase:
                 if loaded is None or loaded.generation != generation:
                     loaded = self._rebuild(generation)
                     self._try_save(loaded)
-                self._table = loaded.warm()
-            return self._table
+                self._table = loaded
+            # A table left by a commit in this process is current but not yet warm.
+            return self._table.warm()
 
     def _current_table(self) -> PassageTable:
-        """The rows as of the registry's current generation, rebuilt from the store when stale but neither
-        persisted nor warmed: a commit needs only texts, vectors and groups to find near-duplicates, and an
-        ingest commits once per document (the run saves one snapshot at the end)."""
+        """The rows as of the registry's current generation, neither persisted nor warmed: a commit needs only
+        texts, vectors and groups to find near-duplicates. Read from the store only when another process (or
+        nothing yet) moved the generation: after this process's own commit, `_advance` keeps it current."""
         with self._lock:
             generation = self.registry.generation()
             if self._table is None or self._table.generation != generation:
-                self._table = self._rebuild(generation)
-            self._checked_at = time.monotonic()
+                self._table = self._rebuild(generation, ann=False)
             return self._table
+
+    def _advance(self, table: PassageTable, document_id: str, rows: StoredRows, moves: list[int]) -> None:
+        """After a commit that made the registry writes `moves` (the generation each one moved to), swap the
+        document's rows in the in-memory table instead of reading every row back from the store, so an ingest
+        of n documents does not read the store n times. Only when those writes were the only ones since
+        `table` was read (each moved the generation by exactly one); otherwise the next read rebuilds."""
+        expected = list(range(table.generation + 1, table.generation + 1 + len(moves)))
+        with self._lock:
+            if self._table is not table:
+                return
+            self._table = table.replacing(document_id, rows, moves[-1]) if moves == expected else None
 
     def _try_save(self, table: PassageTable) -> None:
         """Persist a rebuilt snapshot for the next process; another process saving at the same moment or a
@@ -98,14 +109,14 @@ class KnowledgeBase:
         with contextlib.suppress(OSError):
             table.save(self.snapshot_dir)
 
-    def _rebuild(self, generation: int) -> PassageTable:
+    def _rebuild(self, generation: int, ann: bool = True) -> PassageTable:
         """Read the registry, then the rows, and trust the pair only if no commit happened meanwhile and every
         current document has exactly its registered passage count: an ingest running in another process
         may flip a version, or delete rows under a paged read, between the two reads."""
         for _ in range(_REBUILD_ATTEMPTS):
             documents = self.registry.all()
             rows = self.store.rows()
-            table = PassageTable.build(rows, {d.meta.id: d.version for d in documents}, generation)
+            table = PassageTable.build(rows, {d.meta.id: d.version for d in documents}, generation, ann)
             latest = self.registry.generation()
             if latest == generation and _complete(table, documents):
                 break
@@ -180,7 +191,8 @@ class KnowledgeBase:
             group_documents.setdefault(str(m.get("dup_group") or pid), set()).add(str(m["document_id"]))
         near = near_duplicate_documents(meta.id, groups, [p.id for p in passages], group_documents)
         file_format = Path(stored_path).suffix.lower().lstrip(".")
-        self.store.add(meta, version, passages, embeddings, groups, file_format)
+        added = StoredRows.of(meta, version, passages, embeddings, groups, file_format)
+        self.store.add(added)
         document = IndexedDocument(
             meta=meta,
             version=version,
@@ -190,12 +202,13 @@ class KnowledgeBase:
             source=source,
             near_duplicate_of=near,
         )
-        self.registry.commit(document)
+        moves = [self.registry.commit(document)]
         self.store.delete_stale(meta.id, keep_version=version)
         for other in near:
             existing = self.registry.get(other)
             if existing is not None and meta.id not in existing.near_duplicate_of:
-                self.registry.set_near_duplicates(other, [*existing.near_duplicate_of, meta.id])
+                moves.append(self.registry.set_near_duplicates(other, [*existing.near_duplicate_of, meta.id]))
+        self._advance(table, meta.id, added, moves)
         return document
 
     def delete(self, document_id: str) -> None:

@@ -24,6 +24,23 @@ class StoredRows:
     metadatas: list[dict[str, Any]]
     embeddings: np.ndarray
 
+    @classmethod
+    def of(
+        cls,
+        meta: DocumentMeta,
+        version: str,
+        passages: list[TaggedPassage],
+        embeddings: np.ndarray,
+        dup_groups: list[str],
+        file_format: str = "",
+    ) -> StoredRows:
+        """One document version's passages as rows; `file_format` ("pdf", "html", "txt", …) decides whether
+        citations point at a page."""
+        metadatas = [
+            passage_metadata(meta, version, p, g, file_format) for p, g in zip(passages, dup_groups, strict=True)
+        ]
+        return cls([p.id for p in passages], [p.text for p in passages], metadatas, embeddings)
+
 
 class PassageStore:
     def __init__(self, collection: Any) -> None:
@@ -58,27 +75,15 @@ class PassageStore:
     def count(self) -> int:
         return int(self._collection.count())
 
-    def add(
-        self,
-        meta: DocumentMeta,
-        version: str,
-        passages: list[TaggedPassage],
-        embeddings: np.ndarray,
-        dup_groups: list[str],
-        file_format: str = "",
-    ) -> None:
-        """Upsert one document version's passages; `file_format` ("pdf", "html", "txt", …) decides whether
-        citations point at a page."""
-        for start in range(0, len(passages), _PAGE):
-            batch = passages[start : start + _PAGE]
+    def add(self, rows: StoredRows) -> None:
+        """Upsert rows (one document version's passages, metadata made by `passage_metadata`)."""
+        for start in range(0, len(rows.ids), _PAGE):
+            end = start + _PAGE
             self._collection.upsert(
-                ids=[p.id for p in batch],
-                documents=[p.text for p in batch],
-                embeddings=embeddings[start : start + _PAGE].tolist(),
-                metadatas=[
-                    passage_metadata(meta, version, p, g, file_format)
-                    for p, g in zip(batch, dup_groups[start : start + _PAGE], strict=True)
-                ],
+                ids=rows.ids[start:end],
+                documents=rows.texts[start:end],
+                embeddings=rows.embeddings[start:end].tolist(),
+                metadatas=rows.metadatas[start:end],
             )
 
     def delete_stale(self, document_id: str, keep_version: str | None) -> None:

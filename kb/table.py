@@ -130,9 +130,9 @@ class PassageTable:
         return {title: np.asarray(found, dtype=np.int64) for title, found in rows.items()}
 
     @classmethod
-    def build(cls, rows: StoredRows, versions: dict[str, str], generation: int) -> PassageTable:
+    def build(cls, rows: StoredRows, versions: dict[str, str], generation: int, ann: bool = True) -> PassageTable:
         """Keep only passages of each document's current version, ordered by document and position; BM25 is
-        built on first use (see `keyword`)."""
+        built on first use (see `keyword`), the IVF index now when `ann` and the table is large enough."""
         keep = [
             i
             for i, meta in enumerate(rows.metadatas)
@@ -153,13 +153,30 @@ class PassageTable:
             None,
             *_columns(metas),
         )
-        table.attach_ivf()
+        if ann:
+            table.attach_ivf()
         return table
 
+    def replacing(self, document_id: str, rows: StoredRows, generation: int) -> PassageTable:
+        """This table with `document_id`'s rows swapped for `rows` (its new version), as of `generation`:
+        what one commit changes, without reading every row back from the store. No IVF index is built (a
+        commit needs none; `warm` adds it before the table serves queries)."""
+        keep = np.flatnonzero(self.document_id != document_id)
+        merged = StoredRows(
+            [self.ids[i] for i in keep] + rows.ids,
+            [self.texts[i] for i in keep] + rows.texts,
+            [self.metas[i] for i in keep] + rows.metadatas,
+            np.vstack([self.embeddings[keep], rows.embeddings.reshape(-1, self.embeddings.shape[1])]),
+        )
+        versions = {str(m["document_id"]): str(m["doc_version"]) for m in merged.metadatas}
+        return PassageTable.build(merged, versions, generation, ann=False)
+
     def warm(self) -> PassageTable:
-        """Build the lazy lookups (BM25, normalised text for phrase checks, rows by title) now, so the first
-        query after a snapshot is loaded does not pay for them."""
+        """Build the lazy lookups (BM25, normalised text for phrase checks, rows by title, and the IVF index
+        when the table is large enough for one) now, so the first query does not pay for them. Idempotent."""
         _ = self.keyword, self._phrase_corpus, self._rows_by_title
+        if self.ivf is None and len(self) >= IVF_MIN_ROWS:
+            self.attach_ivf()
         return self
 
     def attach_ivf(self) -> None:

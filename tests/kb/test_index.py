@@ -7,12 +7,15 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
+
 from ingest.catalogue import Catalogue
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
 from kb.filters import Filters
 from kb.index import KnowledgeBase
 from kb.passage import TaggedPassage
+from kb.store import StoredRows
 from kb.table import PassageTable
 from tests.conftest import CORPUS, make_settings
 
@@ -88,6 +91,44 @@ def test_reingest_delete_and_prune_keep_bm25_and_chroma_in_step(writable_index: 
     assert kb.registry.get("values-driven-ai") is None
 
 
+def test_commits_keep_the_in_memory_table_equal_to_a_rebuild_without_reading_the_store_each_time(
+    writable_index: Path, tmp_path: Path
+) -> None:
+    kb = KnowledgeBase(make_settings(writable_index, query_log=False))
+    full_reads = []
+    in_memory: list[PassageTable | None] = []  # the table the commits left, as each full read starts
+    read_rows = kb.store.rows
+
+    def counted(with_embeddings: bool = True) -> StoredRows:
+        full_reads.append(with_embeddings)
+        in_memory.append(kb._table)
+        return read_rows(with_embeddings)
+
+    kb.store.rows = counted  # type: ignore[method-assign]
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for name in ("values-driven-ai.pdf", "net-zero.pdf", "sustainable-food.pdf"):
+        # Copies under new names are new documents, and near-duplicates of the indexed originals.
+        shutil.copy(CORPUS / "pdfs" / name, drop / f"copy-of-{name}")
+    report = Ingestor(kb, Catalogue.empty(), ChunkParams()).run([drop])
+    assert [o.status for o in report.outcomes] == ["indexed"] * 3
+    assert kb.document("copy-of-net-zero").near_duplicate_of == ["net-zero"]
+    assert "copy-of-net-zero" in kb.document("net-zero").near_duplicate_of
+    # One read before the first commit, one for the snapshot the run saves: not one per document.
+    assert full_reads.count(True) == 2
+
+    # The last full read is the run's snapshot; the table in memory just before it is the commits' work.
+    kept = in_memory[-1]
+    assert kept is not None and kept is not kb._table
+    rebuilt = PassageTable.build(read_rows(), kb.registry.versions(), kb.registry.generation())
+    assert kept.generation == rebuilt.generation
+    assert kept.ids == rebuilt.ids
+    assert kept.texts == rebuilt.texts
+    assert kept.metas == rebuilt.metas
+    # Chroma hands vectors back a rounding step away (differences near 1e-8) from those it was given.
+    assert np.allclose(kept.embeddings, rebuilt.embeddings, rtol=0, atol=1e-6)
+
+
 def test_a_snapshot_of_an_older_generation_on_disk_is_rebuilt(writable_index: Path, tmp_path: Path) -> None:
     settings = make_settings(writable_index, query_log=False)
     kb = KnowledgeBase(settings)
@@ -141,7 +182,9 @@ def test_passages_written_without_the_registry_flip_are_invisible_then_collected
     ]
     stored = kb.store.count()
     # What a process killed after writing a new version's passages and before `registry.commit` leaves.
-    kb.store.add(document.meta, "killed-version", orphans, table.embeddings[rows], [p.id for p in orphans], "pdf")
+    kb.store.add(
+        StoredRows.of(document.meta, "killed-version", orphans, table.embeddings[rows], [p.id for p in orphans], "pdf")
+    )
     assert kb.store.count() == stored + len(rows)
 
     current = assert_consistent(kb)
