@@ -12,6 +12,7 @@ from ccin.errors import InvalidQuery
 from kb.principles import principle_name
 
 if TYPE_CHECKING:
+    from kb.passage import DocumentMeta
     from kb.table import PassageTable
 
 
@@ -35,6 +36,20 @@ class Filters:
 
     def as_dict(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if value is not None}
+
+    def admits(self, meta: DocumentMeta) -> bool:
+        """Whether a document passes the council, year, type and document filters by its own metadata, with
+        the same meaning `mask` gives them per passage (GET /documents lists documents this way; a principle
+        belongs to passages, so it is checked against the table there)."""
+        councils = "\n".join(c for c in [meta.lead_council, *meta.partners] if c).lower()
+        year = meta.year if meta.year is not None else -1
+        return (
+            (self.council is None or self.council.strip().lower() in councils)
+            and (self.year_from is None or year >= self.year_from)
+            and (self.year_to is None or 0 <= year <= self.year_to)
+            and (self.type is None or meta.type == self.type)
+            and (self.document_id is None or meta.id == self.document_id)
+        )
 
     def mask(self, table: PassageTable) -> np.ndarray | None:
         """Boolean row mask, or None when nothing is filtered."""

@@ -13,7 +13,8 @@ from fastapi.responses import FileResponse
 
 from api.deps import KB, BaseURL
 from api.schemas import DocumentList, DocumentOut, DocumentType, PrincipleMet, error_responses
-from ccin.errors import DocumentNotFound, InvalidQuery
+from ccin.errors import DocumentNotFound
+from kb.filters import Filters
 from kb.index import KnowledgeBase
 from kb.passage import IndexedDocument
 from kb.principles import NAMES
@@ -74,21 +75,8 @@ def list_documents(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> DocumentList:
-    if year_from is not None and year_to is not None and year_from > year_to:
-        raise InvalidQuery(f"year_from ({year_from}) is after year_to ({year_to})")
-    chosen = []
-    for document in kb.registry.all():
-        meta = document.meta
-        councils = " ".join(c for c in [meta.lead_council or "", *meta.partners]).lower()
-        if council and council.strip().lower() not in councils:
-            continue
-        if year_from is not None and (meta.year is None or meta.year < year_from):
-            continue
-        if year_to is not None and (meta.year is None or meta.year > year_to):
-            continue
-        if type and meta.type != type:
-            continue
-        chosen.append(document)
+    filters = Filters(principle=principle, council=council, year_from=year_from, year_to=year_to, type=type)
+    chosen = [document for document in kb.registry.all() if filters.admits(document.meta)]
     if principle is not None:  # a document meets a principle when one of its passages carries it
         table = kb.table()
         meeting = set(table.document_id[table.tagged_with(principle)].tolist())

@@ -91,3 +91,16 @@ def test_bad_filters_are_refused() -> None:
         Filters(year_from=2024, year_to=2020)
     with pytest.raises(UnknownPrinciple, match="unknown principle 11: principles are numbered 1 to 10"):
         Filters(principle=11)
+
+
+@pytest.mark.parametrize(("filters", "check"), CASES, ids=lambda case: str(case) if isinstance(case, Filters) else "")
+def test_a_document_is_admitted_exactly_when_its_metadata_passes_the_check(
+    kb: KnowledgeBase, filters: Filters, check: Check
+) -> None:
+    """`admits` (what GET /documents lists by) against the same independent checks, on every document; the
+    principle belongs to passages, so here every passage is treated as carrying it."""
+    every_principle = {"principles": list(range(1, 11))}
+    documents = kb.registry.all()
+    admitted = {d.meta.id for d in documents if filters.admits(d.meta)}
+    assert admitted == {d.meta.id for d in documents if check(None, every_principle, d)}  # type: ignore[arg-type]
+    assert admitted
