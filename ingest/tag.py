@@ -103,11 +103,14 @@ class TaggerModel:
     blend: float  # weight of `head`; the word head gets 1 - blend
     thresholds: np.ndarray  # (10,)
 
-    def probabilities(self, features: np.ndarray, texts: list[str]) -> np.ndarray:
+    def probabilities(
+        self, features: np.ndarray, texts: list[str], word_vectors: np.ndarray | None = None
+    ) -> np.ndarray:
+        """`word_vectors`: the texts' rows from the word head's `vectorise`, when the caller has them."""
         scores = self.head.probabilities(features)
         if self.words is None or self.blend >= 1.0:
             return scores
-        return blended(scores, self.words.probabilities(texts), self.blend)
+        return blended(scores, self.words.probabilities(texts, word_vectors), self.blend)
 
     def save(self, path: Path) -> None:
         head = self.head
@@ -138,10 +141,10 @@ class Tagger:
         self.space = space
         self.model = model
 
-    def scores(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
+    def scores(self, texts: list[str], embeddings: np.ndarray, word_vectors: np.ndarray | None = None) -> np.ndarray:
         """(n, 10) scores in [0, 1]."""
         if self.model is not None:
-            return self.model.probabilities(self.space.features(texts, embeddings), texts)
+            return self.model.probabilities(self.space.features(texts, embeddings), texts, word_vectors)
         return np.clip(self.space.similarity_features(embeddings)[:, 0:20:2], 0.0, 1.0)
 
     def thresholds(self) -> np.ndarray:
@@ -151,12 +154,18 @@ class Tagger:
         texts = [p.text for p in passages]
         if not passages:
             return []
-        scores = self.scores(texts, embeddings)
+        words = self.model.words if self.model is not None else None
+        # The word vectors serve the scores and the evidence both: each passage is vectorised once.
+        word_vectors = words.vectorise(texts) if words is not None else None
+        scores = self.scores(texts, embeddings, word_vectors)
         tagged = scores >= self.thresholds()
         result = []
         for i, passage in enumerate(passages):
+            telling = word_vectors[i] if word_vectors is not None else None
             principle_scores = [
-                PrincipleScore(id=p.id, score=float(scores[i, j]), evidence=self._evidence(j, texts[i], embeddings[i]))
+                PrincipleScore(
+                    id=p.id, score=float(scores[i, j]), evidence=self._evidence(j, texts[i], embeddings[i], telling)
+                )
                 if tagged[i, j]
                 else PrincipleScore(id=p.id, score=float(scores[i, j]))
                 for j, p in enumerate(self.space.principles)
@@ -165,11 +174,12 @@ class Tagger:
             result.append(TaggedPassage(**passage.model_dump(), scores=principle_scores, principles=principles))
         return result
 
-    def _evidence(self, j: int, text: str, embedding: np.ndarray) -> str:
+    def _evidence(self, j: int, text: str, embedding: np.ndarray, word_vector: np.ndarray | None) -> str:
         principle = self.space.principles[j]
         best = int(np.argmax(self.space.exemplar_vectors[j] @ embedding))
         keywords = sorted({m.lower() for m in self.space.keyword_patterns[j].findall(text)})
-        words = self.model.words.strongest(text, j) if self.model is not None and self.model.words else []
+        head = self.model.words if self.model is not None else None
+        words = head.strongest(text, j, vector=word_vector) if head is not None else []
         evidence = f"closest exemplar: “{principle.exemplars[best]}”"
         if keywords:
             evidence += f"; keywords: {', '.join(keywords)}"

@@ -54,14 +54,18 @@ class WordHead:
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return matrix / np.where(norms > 0, norms, 1.0)
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
-        logits = self.vectors(texts, self.vocabulary, self.idf) @ self.coef.T + self.intercept
+    def vectorise(self, texts: list[str]) -> np.ndarray:
+        return self.vectors(texts, self.vocabulary, self.idf)
+
+    def probabilities(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        """`vectors`: the texts' `vectorise` rows, when the caller has them already."""
+        logits = (self.vectorise(texts) if vectors is None else vectors) @ self.coef.T + self.intercept
         return 1.0 / (1.0 + np.exp(-logits))
 
-    def strongest(self, text: str, principle: int, n: int = 3) -> list[str]:
+    def strongest(self, text: str, principle: int, n: int = 3, vector: np.ndarray | None = None) -> list[str]:
         """The n terms of `text` that raise principle `principle`'s (0-based) score most, as written in the
-        text: part of the evidence shown to a person."""
-        vector = self.vectors([text], self.vocabulary, self.idf)[0]
+        text: part of the evidence shown to a person (`vector`: the text's `vectorise` row, if known)."""
+        vector = self.vectorise([text])[0] if vector is None else vector
         present = np.flatnonzero(vector)
         contribution = vector[present] * self.coef[principle, present]
         ranked = np.argsort(-contribution, kind="stable")[:n]
