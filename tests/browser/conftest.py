@@ -41,6 +41,11 @@ HOSTILE_TEXT = (
     f"{HOSTILE_MARKUP} "
     "The council leases the community allotments to the co-operative for a peppercorn rent."
 )
+BLANK_ID = "notice-page"
+BLANK_TEXT = (
+    "This page is intentionally left blank. Printed on recycled paper in 2022. Document reference TB/14. "
+    "Page numbers continue on the next sheet."
+)
 
 expect.set_options(timeout=WAIT_MS)
 
@@ -101,11 +106,10 @@ HOST_PAGE = """<!doctype html>
 """
 
 
-def _hostile_pdf(path: Path) -> Path:
-    """A one-page PDF whose paragraph carries markup that would run if any page rendered it as HTML."""
+def _one_page_pdf(path: Path, text: str) -> Path:
     document = pymupdf.open()
     page = document.new_page()
-    page.insert_textbox(pymupdf.Rect(72, 72, 523, 770), HOSTILE_TEXT, fontsize=11)
+    page.insert_textbox(pymupdf.Rect(72, 72, 523, 770), text, fontsize=11)
     document.save(path)
     document.close()
     return path
@@ -113,14 +117,21 @@ def _hostile_pdf(path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def hostile_index(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private copy of the sample index plus one catalogued document with markup in its title and text."""
+    """A private copy of the sample index plus two catalogued one-page documents: one with markup in its title
+    and text (it would run if a page rendered it as HTML), and a notice page that shows no principle."""
     data_dir = tmp_path_factory.mktemp("browser-index") / "data"
     shutil.copytree(sample_index, data_dir)
-    pdf = _hostile_pdf(data_dir.parent / "allotments.pdf")
-    meta = DocumentMeta(
-        id=HOSTILE_ID, title=HOSTILE_TITLE, year=2022, lead_council="Test Borough Council", type="report"
+    hostile = _one_page_pdf(data_dir.parent / "allotments.pdf", HOSTILE_TEXT)
+    blank = _one_page_pdf(data_dir.parent / "notice.pdf", BLANK_TEXT)
+    catalogue = Catalogue(
+        {
+            hostile.resolve(): DocumentMeta(
+                id=HOSTILE_ID, title=HOSTILE_TITLE, year=2022, lead_council="Test Borough Council", type="report"
+            ),
+            blank.resolve(): DocumentMeta(id=BLANK_ID, title="Notice page", year=2022, type="report"),
+        }
     )
-    ingest_into(make_settings(data_dir), [pdf], Catalogue({pdf.resolve(): meta}))
+    ingest_into(make_settings(data_dir), [hostile, blank], catalogue)
     return data_dir
 
 

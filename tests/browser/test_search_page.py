@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import HOSTILE_ID, HOSTILE_TITLE, WAIT_MS
+from tests.browser.conftest import BLANK_ID, HOSTILE_ID, HOSTILE_TITLE, WAIT_MS
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -133,7 +133,7 @@ def test_markup_in_a_title_renders_as_text_in_the_page_and_dialog(search_page: P
     met = _api(app_server, f"/documents/{HOSTILE_ID}")["principles_met"]  # the tagger decides; the page shows it
     if met:
         expect(dialog.locator(".plist strong")).to_have_text([p["name"] for p in met])
-    else:
+    else:  # the empty state has its own test below, on a page no tagger should tag
         expect(dialog).to_contain_text("No principle has been tagged in this document yet.")
     assert search_page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
     assert (
@@ -143,6 +143,17 @@ def test_markup_in_a_title_renders_as_text_in_the_page_and_dialog(search_page: P
         == 0
     )
     assert search_page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_a_document_with_no_tagged_principle_says_so(search_page: Page, app_server: LiveServer) -> None:
+    assert _api(app_server, f"/documents/{BLANK_ID}")["principles_met"] == []
+    search_page.locator("ccin-search input").fill("intentionally left blank")
+    expect(search_page.locator("ccin-search #opt-0-t")).to_have_text("Notice page")
+    search_page.locator("ccin-search #opt-0 [part~=about]").click()
+    dialog = search_page.locator("dialog#doc")
+    expect(dialog.locator("#doc-title")).to_have_text("Notice page")
+    expect(dialog).to_contain_text("No principle has been tagged in this document yet.")
+    expect(dialog.locator(".plist")).to_have_count(0)
 
 
 def test_screenshots_and_no_sideways_scroll_at_320px(
