@@ -82,7 +82,8 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
             lines += [
                 f"Training: {tagging['dev_passages']} dev passages plus {training['written_passages']} passages "
                 f"written for training; dev cross-validated macro-F1 {training['cv_macro_f1']} "
-                f"({training['cv_macro_f1_without_written_passages']} without the written passages).",
+                f"({training['cv_macro_f1_without_written_passages']} without the written passages; "
+                f"{training.get('cv_macro_f1_documents_held_out', 'not measured')} with whole documents held out).",
                 "",
             ]
         cost = tagging["cost"]
