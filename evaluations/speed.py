@@ -113,7 +113,7 @@ def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTabl
         keyword,
         *_columns(metas),
     )
-    table.attach_ivf()  # as PassageTable.build does for a real index
+    table.attach_ivf()  # as PassageTable.warm does for a real index
     return table
 
 

@@ -76,10 +76,10 @@ class KnowledgeBase:
             if self._table is None or self._table.generation != generation:
                 loaded = PassageTable.load(self.snapshot_dir)
                 if loaded is None or loaded.generation != generation:
-                    loaded = self._rebuild(generation)
+                    loaded = self._rebuild(generation).warm()  # warm first: the snapshot saves BM25 and IVF
                     self._try_save(loaded)
                 self._table = loaded
-            # A table left by a commit in this process is current but not yet warm.
+            # A table loaded from disk, or left by a commit in this process, is current but not yet warm.
             return self._table.warm()
 
     def _current_table(self) -> PassageTable:
@@ -89,7 +89,7 @@ class KnowledgeBase:
         with self._lock:
             generation = self.registry.generation()
             if self._table is None or self._table.generation != generation:
-                self._table = self._rebuild(generation, ann=False)
+                self._table = self._rebuild(generation)
             return self._table
 
     def _advance(self, table: PassageTable, document_id: str, rows: StoredRows, moves: list[int]) -> None:
@@ -109,14 +109,14 @@ class KnowledgeBase:
         with contextlib.suppress(OSError):
             table.save(self.snapshot_dir)
 
-    def _rebuild(self, generation: int, ann: bool = True) -> PassageTable:
+    def _rebuild(self, generation: int) -> PassageTable:
         """Read the registry, then the rows, and trust the pair only if no commit happened meanwhile and every
         current document has exactly its registered passage count: an ingest running in another process
         may flip a version, or delete rows under a paged read, between the two reads."""
         for _ in range(_REBUILD_ATTEMPTS):
             documents = self.registry.all()
             rows = self.store.rows()
-            table = PassageTable.build(rows, {d.meta.id: d.version for d in documents}, generation, ann)
+            table = PassageTable.build(rows, {d.meta.id: d.version for d in documents}, generation)
             latest = self.registry.generation()
             if latest == generation and _complete(table, documents):
                 break
@@ -239,9 +239,9 @@ class KnowledgeBase:
     def save_snapshot(self) -> PassageTable:
         """Rebuild the snapshot from the store of record and persist it for other processes."""
         with self._lock:
-            table = self._rebuild(self.registry.generation())
+            table = self._rebuild(self.registry.generation()).warm()
             table.save(self.snapshot_dir)
-            self._table = table.warm()
+            self._table = table
             self._checked_at = time.monotonic()
             return table
 

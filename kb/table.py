@@ -43,8 +43,8 @@ class PassageTable:
 
     @property
     def keyword(self) -> KeywordIndex:
-        """The BM25 index over the rows, built on first use: an ingest rebuilds the table after every
-        document only to find near-duplicates, which never reads it."""
+        """The BM25 index over the rows, built on first use: a commit reads the table only to find
+        near-duplicates (texts and vectors), which never needs it."""
         if self.keyword_index is None:
             self.keyword_index = KeywordIndex.build(
                 [keyword_text(m, t) for m, t in zip(self.metas, self.texts, strict=True)]
@@ -130,9 +130,9 @@ class PassageTable:
         return {title: np.asarray(found, dtype=np.int64) for title, found in rows.items()}
 
     @classmethod
-    def build(cls, rows: StoredRows, versions: dict[str, str], generation: int, ann: bool = True) -> PassageTable:
-        """Keep only passages of each document's current version, ordered by document and position; BM25 is
-        built on first use (see `keyword`), the IVF index now when `ann` and the table is large enough."""
+    def build(cls, rows: StoredRows, versions: dict[str, str], generation: int) -> PassageTable:
+        """Keep only passages of each document's current version, ordered by document and position; BM25 and
+        the IVF index are left to `warm` (BM25 also to first use), which only a table that serves queries needs."""
         keep = [
             i
             for i, meta in enumerate(rows.metadatas)
@@ -153,14 +153,11 @@ class PassageTable:
             None,
             *_columns(metas),
         )
-        if ann:
-            table.attach_ivf()
         return table
 
     def replacing(self, document_id: str, rows: StoredRows, generation: int) -> PassageTable:
         """This table with `document_id`'s rows swapped for `rows` (its new version), as of `generation`:
-        what one commit changes, without reading every row back from the store. No IVF index is built (a
-        commit needs none; `warm` adds it before the table serves queries)."""
+        what one commit changes, without reading every row back from the store."""
         keep = np.flatnonzero(self.document_id != document_id)
         merged = StoredRows(
             [self.ids[i] for i in keep] + rows.ids,
@@ -169,13 +166,13 @@ class PassageTable:
             np.vstack([self.embeddings[keep], rows.embeddings.reshape(-1, self.embeddings.shape[1])]),
         )
         versions = {str(m["document_id"]): str(m["doc_version"]) for m in merged.metadatas}
-        return PassageTable.build(merged, versions, generation, ann=False)
+        return PassageTable.build(merged, versions, generation)
 
     def warm(self) -> PassageTable:
         """Build the lazy lookups (BM25, normalised text for phrase checks, rows by title, and the IVF index
         when the table is large enough for one) now, so the first query does not pay for them. Idempotent."""
         _ = self.keyword, self._phrase_corpus, self._rows_by_title
-        if self.ivf is None and len(self) >= IVF_MIN_ROWS:
+        if self.ivf is None:
             self.attach_ivf()
         return self
 
@@ -250,8 +247,6 @@ class PassageTable:
         if ivf_file.is_file():
             with np.load(ivf_file) as saved:
                 table.ivf = IVFIndex(saved["centroids"], saved["order"], saved["offsets"])
-        elif len(table) >= IVF_MIN_ROWS:
-            table.attach_ivf()
         return table
 
 
