@@ -147,6 +147,10 @@ class Tagger:
             return self.model.probabilities(self.space.features(texts, embeddings), texts, word_vectors)
         return np.clip(self.space.similarity_features(embeddings)[:, 0:20:2], 0.0, 1.0)
 
+    @property
+    def word_head(self) -> WordHead | None:
+        return self.model.words if self.model is not None else None
+
     def thresholds(self) -> np.ndarray:
         return self.model.thresholds if self.model is not None else np.full(10, FALLBACK_THRESHOLD)
 
@@ -154,7 +158,7 @@ class Tagger:
         texts = [p.text for p in passages]
         if not passages:
             return []
-        words = self.model.words if self.model is not None else None
+        words = self.word_head
         # The word vectors serve the scores and the evidence both: each passage is vectorised once.
         word_vectors = words.vectorise(texts) if words is not None else None
         scores = self.scores(texts, embeddings, word_vectors)
@@ -178,7 +182,7 @@ class Tagger:
         principle = self.space.principles[j]
         best = int(np.argmax(self.space.exemplar_vectors[j] @ embedding))
         keywords = sorted({m.lower() for m in self.space.keyword_patterns[j].findall(text)})
-        head = self.model.words if self.model is not None else None
+        head = self.word_head
         words = head.strongest(text, j, vector=word_vector) if head is not None else []
         evidence = f"closest exemplar: “{principle.exemplars[best]}”"
         if keywords:
