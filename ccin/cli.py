@@ -137,6 +137,34 @@ def search(
     click.echo(f"({len(response.results)} results in {response.took_ms:.0f} ms, mode {response.mode})")
 
 
+@cli.command("declared-vs-found")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly the HTTP response body.")
+@click.pass_obj
+def declared_vs_found(settings: Settings, as_json: bool) -> None:
+    """List documents whose text disagrees with the principles their catalogue entry declares."""
+    from api.routes.principles import declared_versus_found
+    from kb.index import KnowledgeBase
+
+    report = declared_versus_found(KnowledgeBase(settings))
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+        return
+
+    def names(refs: list) -> str:  # type: ignore[type-arg]
+        return ", ".join(f"{r.id} {r.name}" for r in refs)
+
+    for item in report.documents:
+        click.echo(f"{item.document_id}: {item.title}")
+        click.echo(f"   declared: {names(item.declared)}")
+        if item.declared_without_evidence:
+            click.echo(f"   declared, no passage shows it: {names(item.declared_without_evidence)}")
+        if item.evidenced_not_declared:
+            click.echo(f"   shown strongly, not declared: {names(item.evidenced_not_declared)}")
+    click.echo(
+        f"({len(report.documents)} of {report.checked} documents with declared principles disagree with their text)"
+    )
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

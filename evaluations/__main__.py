@@ -18,7 +18,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 RESULTS = Path(__file__).resolve().parent / "results"
-STEPS = ("retrieval", "chunking", "tagging", "ingest", "latency", "load")
+STEPS = ("retrieval", "chunking", "tagging", "principles", "ingest", "latency", "load")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="Small sizes and short runs (CI smoke).")
     parser.add_argument("--only", nargs="*", choices=STEPS, default=list(STEPS))
     parser.add_argument("--train-tagger", action="store_true", help="Refit the tagger on the dev split and save it.")
+    parser.add_argument(
+        "--train-document-model",
+        action="store_true",
+        help="Refit the document-level principles model on the network's declared principles and save it.",
+    )
     args = parser.parse_args(argv)
 
     from evaluations.corpus_index import corpus_index
@@ -57,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         from evaluations.tagging import evaluate_tagging
 
         results["tagging"] = evaluate_tagging(kb.embedder, train=args.train_tagger)
+    if "principles" in args.only:
+        from evaluations.principles import evaluate_principles
+
+        results["principles"] = evaluate_principles(kb.embedder, train=args.train_document_model)
     if "ingest" in args.only:
         from evaluations.speed import CORPUS, ingest_throughput
 

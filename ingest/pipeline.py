@@ -20,6 +20,7 @@ from ccin.errors import CatalogueError, UnreadableDocument, UnsupportedFileType
 from ingest.blocks import Extraction
 from ingest.catalogue import Catalogue, infer_meta
 from ingest.chunk import ChunkParams, chunk
+from ingest.document_principles import MODEL_FILE, document_tagger_for
 from ingest.html import extract_html
 from ingest.markdown import extract_markdown
 from ingest.pdf import extract_pdf
@@ -133,8 +134,8 @@ class Ingestor:
 
     def signature(self) -> str:
         """Everything besides the file and its metadata that changes the passages: a change re-ingests."""
-        head = HEAD_FILE.read_bytes() if HEAD_FILE.is_file() else b""
-        return f"{PIPELINE_VERSION}|{self.params}|{hashlib.sha256(head).hexdigest()[:12]}"
+        models = b"".join(path.read_bytes() if path.is_file() else b"" for path in (HEAD_FILE, MODEL_FILE))
+        return f"{PIPELINE_VERSION}|{self.params}|{hashlib.sha256(models).hexdigest()[:12]}"
 
     def ingest_file(self, path: Path) -> FileOutcome:
         started = time.perf_counter()
@@ -203,6 +204,7 @@ class Ingestor:
         embeddings = embedder.embed_passages(texts)
         stages["embed"] = time.perf_counter() - started
         tagged = tagger_for(embedder).tag(passages, embeddings)
+        principles = document_tagger_for(embedder).principles(tagged, embeddings)
         stages["tag"] = time.perf_counter() - started - stages["embed"]
         started = time.perf_counter()
         stored = self.kb.files_dir / f"{meta.id}{path.suffix.lower()}"
@@ -210,7 +212,7 @@ class Ingestor:
         temporary = stored.with_name(stored.name + ".part")
         shutil.copyfile(path, temporary)
         temporary.replace(stored)
-        self.kb.commit(meta, version, pages, str(stored), str(path), tagged, embeddings)
+        self.kb.commit(meta, version, pages, str(stored), str(path), tagged, embeddings, principles)
         stages["index"] = time.perf_counter() - started
 
     def run(

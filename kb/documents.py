@@ -14,14 +14,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kb.passage import DocumentMeta, IndexedDocument
+from kb.passage import DocumentMeta, DocumentPrinciple, IndexedDocument
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, version TEXT NOT NULL, meta TEXT NOT NULL, pages INTEGER NOT NULL,
     passage_count INTEGER NOT NULL, path TEXT NOT NULL, source TEXT NOT NULL,
     near_duplicate_of TEXT NOT NULL DEFAULT '[]',
-    ingested_at REAL NOT NULL
+    ingested_at REAL NOT NULL,
+    principles TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS query_log (
@@ -29,7 +30,7 @@ CREATE TABLE IF NOT EXISTS query_log (
     result_count INTEGER NOT NULL, took_ms REAL NOT NULL
 );
 """
-_COLUMNS = "meta, version, pages, passage_count, path, source, near_duplicate_of"
+_COLUMNS = "meta, version, pages, passage_count, path, source, near_duplicate_of, principles"
 
 
 class DocumentRegistry:
@@ -38,6 +39,9 @@ class DocumentRegistry:
         self.path = path
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+            if "principles" not in columns:  # a registry written before document-level principles
+                db.execute("ALTER TABLE documents ADD COLUMN principles TEXT NOT NULL DEFAULT '[]'")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -72,7 +76,7 @@ class DocumentRegistry:
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             db.execute(
-                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     document.meta.id,
                     document.version,
@@ -83,6 +87,7 @@ class DocumentRegistry:
                     document.source,
                     json.dumps(document.near_duplicate_of),
                     time.time(),
+                    json.dumps([p.model_dump() for p in document.principles]),
                 ),
             )
             generation = _bump(db)
@@ -139,7 +144,7 @@ def _bump(db: sqlite3.Connection) -> int:
 
 
 def _document(row: tuple[Any, ...]) -> IndexedDocument:
-    meta, version, pages, passage_count, path, source, near = row
+    meta, version, pages, passage_count, path, source, near, principles = row
     return IndexedDocument(
         meta=DocumentMeta.model_validate_json(meta),
         version=version,
@@ -148,4 +153,5 @@ def _document(row: tuple[Any, ...]) -> IndexedDocument:
         path=path,
         source=source,
         near_duplicate_of=json.loads(near),
+        principles=[DocumentPrinciple.model_validate(p) for p in json.loads(principles)],
     )

@@ -25,7 +25,7 @@ from kb.dedupe import assign_groups, near_duplicate_documents
 from kb.documents import DocumentRegistry
 from kb.embed import Embedder, packaged_embedder
 from kb.filters import Filters
-from kb.passage import DocumentMeta, IndexedDocument, TaggedPassage
+from kb.passage import DocumentMeta, DocumentPrinciple, IndexedDocument, TaggedPassage
 from kb.results import SearchResponse, passage_out
 from kb.retrieve import Retriever
 from kb.store import PassageStore, StoredRows
@@ -156,12 +156,23 @@ class KnowledgeBase:
         return document
 
     def principle_stats(self) -> dict[int, PrincipleStats]:
+        """Per principle: passages tagged with it, and documents that meet it (`principles_met`)."""
         table = self.table()
+        met = [self.principles_met(d) for d in self.registry.all()]
         stats = {}
         for pid in range(1, 11):
-            rows = table.tagged_with(pid)
-            stats[pid] = PrincipleStats(int(rows.sum()), len(set(table.document_id[rows].tolist())))
+            passages = int(table.tagged_with(pid).sum())
+            stats[pid] = PrincipleStats(passages, sum(1 for principles in met if pid in principles))
         return stats
+
+    def principles_met(self, document: IndexedDocument) -> set[int]:
+        """The principles a document meets: the document-level verdict stored at ingest, or for a document
+        indexed before there was one, the principles its passages are tagged with."""
+        if document.principles:
+            return {p.id for p in document.principles if p.met}
+        table = self.table()
+        rows = np.flatnonzero(table.document_id == document.meta.id)
+        return {int(pid) for row in rows for pid in table.metas[row].get("principles") or []}
 
     # ---- writing -------------------------------------------------------------------------------------------
 
@@ -174,6 +185,7 @@ class KnowledgeBase:
         source: str,
         passages: list[TaggedPassage],
         embeddings: np.ndarray,
+        principles: list[DocumentPrinciple] | None = None,
     ) -> IndexedDocument:
         """Index one document version (see the module docstring for the order and why)."""
         table = self._current_table()
@@ -201,6 +213,7 @@ class KnowledgeBase:
             path=stored_path,
             source=source,
             near_duplicate_of=near,
+            principles=principles or [],
         )
         moves = [self.registry.commit(document)]
         self.store.delete_stale(meta.id, keep_version=version)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class DocumentMeta(BaseModel):
@@ -18,6 +18,16 @@ class DocumentMeta(BaseModel):
     source_url: str | None = None
     file: str | None = None
     inferred: bool = False
+    principles_declared: list[int] | None = None  # what the catalogue says the network declared, if it says
+
+    @field_validator("principles_declared")
+    @classmethod
+    def _principle_ids(cls, value: list[int] | None) -> list[int] | None:
+        if value is None:
+            return None
+        if any(not 1 <= pid <= 10 for pid in value):
+            raise ValueError("principles_declared lists principle numbers from 1 to 10")
+        return sorted(set(value))
 
 
 class Passage(BaseModel):
@@ -51,6 +61,19 @@ class TaggedPassage(Passage):
     principles: list[int] = Field(default_factory=list)
 
 
+class DocumentPrinciple(BaseModel):
+    """One principle for one document: the document-level score and verdict (ingest/document_principles.py),
+    how many passages the passage tagger tagged with it, and the passages that show it best."""
+
+    id: int
+    score: float
+    met: bool
+    tagged_passages: int = 0
+    best_passage_score: float = 0.0
+    strongly_evidenced: bool = False  # the best passage scores at least halfway from the tag threshold to 1
+    passage_ids: list[str] = Field(default_factory=list)
+
+
 class IndexedDocument(BaseModel):
     """A document as the registry keeps it: metadata, version and counts."""
 
@@ -61,3 +84,4 @@ class IndexedDocument(BaseModel):
     path: str
     source: str = ""
     near_duplicate_of: list[str] = Field(default_factory=list)
+    principles: list[DocumentPrinciple] = Field(default_factory=list)  # all ten, in id order

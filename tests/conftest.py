@@ -31,7 +31,8 @@ from kb.index import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
 SAMPLE_IDS = (
     "net-zero",
     "sustainable-food",

@@ -7,41 +7,101 @@ import mimetypes
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
 from api.deps import KB, BaseURL
-from api.schemas import DocumentList, DocumentOut, DocumentType, PrincipleMet, error_responses
+from api.schemas import (
+    DocumentList,
+    DocumentOut,
+    DocumentType,
+    PrincipleEvidence,
+    PrincipleMet,
+    PrincipleRef,
+    error_responses,
+)
 from ccin.errors import DocumentNotFound
 from kb.filters import Filters
 from kb.index import KnowledgeBase
-from kb.passage import IndexedDocument
+from kb.passage import DocumentMeta, DocumentPrinciple, IndexedDocument
 from kb.principles import NAMES
-from kb.results import document_file_url
+from kb.results import citation, document_file_url
+from kb.table import PassageTable
 
 router = APIRouter(tags=["documents"])
 FILE_MEDIA_TYPES = ("application/pdf", "text/html", "text/markdown", "text/plain", "application/octet-stream")
+EVIDENCE_CHARS = 300
 DocumentId = Annotated[str, PathParam(max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
-def principles_met(kb: KnowledgeBase, document_id: str) -> list[PrincipleMet]:
-    """For each principle: how many of the document's passages carry it, and the strongest of them."""
+def principles_met(kb: KnowledgeBase, document: IndexedDocument, base: str) -> list[PrincipleMet]:
+    """The principles the document meets (ingest/document_principles.py), passage-evidenced ones first, each with
+    the passages that show it best. A document indexed before document-level principles falls back to the old
+    meaning: a principle is met when one of its passages is tagged with it."""
     table = kb.table()
-    best: dict[int, tuple[float, str]] = {}
-    counts: dict[int, int] = {}
-    for row in (table.document_id == document_id).nonzero()[0]:
-        meta = table.metas[row]
-        scores = json.loads(meta.get("scores", "[]") or "[]")
-        for pid in meta.get("principles", []) or []:
-            counts[pid] = counts.get(pid, 0) + 1
-            score = scores[pid - 1] if scores else 0.0
-            if pid not in best or score > best[pid][0]:
-                best[pid] = (score, table.ids[row])
+    rows = (table.document_id == document.meta.id).nonzero()[0]
+    row_of = {table.ids[row]: int(row) for row in rows}
+    url = kb.document_urls().get(document.meta.id)
+    found = document.principles or _from_passages(table, rows)
+    met = sorted(
+        (p for p in found if p.met and p.passage_ids and p.passage_ids[0] in row_of),
+        key=lambda p: (-p.tagged_passages, -p.best_passage_score, p.id),
+    )
     return [
-        PrincipleMet(id=pid, name=NAMES[pid], passages=counts[pid], strongest_passage_id=best[pid][1])
-        for pid in sorted(counts, key=lambda p: (-counts[p], p))
+        PrincipleMet(
+            id=p.id,
+            name=NAMES[p.id],
+            score=p.score,
+            evidenced=p.tagged_passages > 0,
+            passages=p.tagged_passages,
+            strongest_passage_id=p.passage_ids[0],
+            evidence=[_evidence(table, row_of[pid], p.id, url, base) for pid in p.passage_ids if pid in row_of],
+        )
+        for p in met
     ]
+
+
+def _evidence(table: PassageTable, row: int, principle: int, url: str | None, base: str) -> PrincipleEvidence:
+    meta = table.metas[row]
+    scores = json.loads(meta.get("scores", "[]") or "[]")
+    text = table.texts[row]
+    return PrincipleEvidence(
+        passage_id=table.ids[row],
+        score=round(float(scores[principle - 1]), 4) if scores else 0.0,
+        page=int(meta.get("page", 1)),
+        page_end=int(meta.get("page_end", meta.get("page", 1))),
+        text=text if len(text) <= EVIDENCE_CHARS else text[: text.rfind(" ", 0, EVIDENCE_CHARS)] + " …",
+        citation=citation(meta, url, base),
+    )
+
+
+def _from_passages(table: PassageTable, rows: np.ndarray) -> list[DocumentPrinciple]:
+    found = []
+    for pid in range(1, 11):
+        tagged = [int(r) for r in rows if pid in (table.metas[r].get("principles") or [])]
+        if not tagged:
+            continue
+        scores = {r: (json.loads(table.metas[r].get("scores", "[]") or "[]") or [0.0] * 10)[pid - 1] for r in tagged}
+        best = sorted(tagged, key=lambda r: -scores[r])[:3]
+        found.append(
+            DocumentPrinciple(
+                id=pid,
+                score=round(float(scores[best[0]]), 4),
+                met=True,
+                tagged_passages=len(tagged),
+                best_passage_score=round(float(scores[best[0]]), 4),
+                passage_ids=[table.ids[r] for r in best],
+            )
+        )
+    return found
+
+
+def declared(meta: DocumentMeta) -> list[PrincipleRef] | None:
+    if meta.principles_declared is None:
+        return None
+    return [PrincipleRef(id=pid, name=NAMES[pid]) for pid in meta.principles_declared]
 
 
 def document_out(kb: KnowledgeBase, document: IndexedDocument, base: str) -> DocumentOut:
@@ -57,7 +117,8 @@ def document_out(kb: KnowledgeBase, document: IndexedDocument, base: str) -> Doc
         source_url=meta.source_url,
         pages=document.pages,
         passage_count=document.passage_count,
-        principles_met=principles_met(kb, meta.id),
+        principles_met=principles_met(kb, document, base),
+        principles_declared=declared(meta),
         near_duplicate_of=document.near_duplicate_of,
         inferred_metadata=meta.inferred,
     )
@@ -77,10 +138,8 @@ def list_documents(
 ) -> DocumentList:
     filters = Filters(principle=principle, council=council, year_from=year_from, year_to=year_to, type=type)
     chosen = [document for document in kb.registry.all() if filters.admits(document.meta)]
-    if principle is not None:  # a document meets a principle when one of its passages carries it
-        table = kb.table()
-        meeting = set(table.document_id[table.tagged_with(principle)].tolist())
-        chosen = [d for d in chosen if d.meta.id in meeting]
+    if principle is not None:  # the same verdict GET /documents/{id} shows
+        chosen = [d for d in chosen if principle in kb.principles_met(d)]
     chosen.sort(key=lambda d: (-(d.meta.year or 0), d.meta.title))
     # Only the page returned is built: each document's "principles met" reads all of its passages.
     page = [document_out(kb, d, base) for d in chosen[offset : offset + limit]]

@@ -26,6 +26,7 @@ DOCUMENT_KEYS = {
     "pages",
     "passage_count",
     "principles_met",
+    "principles_declared",
     "near_duplicate_of",
     "inferred_metadata",
 }
@@ -148,9 +149,7 @@ def test_one_document_has_its_catalogue_metadata(http: httpx.Client, live_server
 
 
 @pytest.mark.parametrize("document_id", ["beyond-asset-transfer", "net-zero", "001-e33d7f85c6ea2c8b"])
-def test_principles_met_count_passages_and_name_the_strongest(
-    http: httpx.Client, kb: KnowledgeBase, document_id: str
-) -> None:
+def test_principles_met_carry_their_evidence_passages(http: httpx.Client, kb: KnowledgeBase, document_id: str) -> None:
     document = http.get(f"/documents/{document_id}").json()
     table = kb.table()
     rows = [row for row, doc in enumerate(table.document_id) if doc == document_id]
@@ -158,25 +157,36 @@ def test_principles_met_count_passages_and_name_the_strongest(
     tagged: Counter[int] = Counter(pid for row in rows for pid in table.metas[row].get("principles") or [])
     met = document["principles_met"]
     assert met, "every sample document meets at least one principle"
-    assert {p["id"]: p["passages"] for p in met} == dict(tagged)
-    counts = [p["passages"] for p in met]
-    assert counts == sorted(counts, reverse=True), "most-evidenced principle first"
+    by_id = {p["id"]: p for p in met}
+    assert set(tagged) <= set(by_id), "a principle a passage is tagged with is met"
+    assert {pid: p["passages"] for pid, p in by_id.items()} == {pid: tagged.get(pid, 0) for pid in by_id}
+    assert all(p["evidenced"] == (p["passages"] > 0) for p in met)
+    order = [(not p["evidenced"], -p["passages"]) for p in met]
+    assert order == sorted(order), "passage-evidenced principles first, most-evidenced first"
     row_of = {pid: row for row, pid in enumerate(table.ids)}
     for principle in met:
-        assert set(principle) == {"id", "name", "passages", "strongest_passage_id"}
+        assert set(principle) == {"id", "name", "score", "evidenced", "passages", "strongest_passage_id", "evidence"}
         assert principle["name"] == NAMES[principle["id"]]
-        strongest = principle["strongest_passage_id"]
-        assert strongest in row_of, "the strongest passage exists"
-        meta = table.metas[row_of[strongest]]
-        assert meta["document_id"] == document_id
-        assert principle["id"] in meta["principles"], "and carries that principle"
-        score = json.loads(meta["scores"])[principle["id"] - 1]
-        others = [
-            json.loads(table.metas[r]["scores"])[principle["id"] - 1]
-            for r in rows
-            if principle["id"] in (table.metas[r].get("principles") or [])
-        ]
-        assert score == max(others)
+        assert 0.0 <= principle["score"] <= 1.0
+        evidence = principle["evidence"]
+        assert 1 <= len(evidence) <= 3
+        assert evidence[0]["passage_id"] == principle["strongest_passage_id"]
+        scores = [e["score"] for e in evidence]
+        assert scores == sorted(scores, reverse=True)
+        column = {table.ids[r]: json.loads(table.metas[r]["scores"])[principle["id"] - 1] for r in rows}
+        assert scores[0] == max(column.values()), "the strongest is the document's best passage for it"
+        for item in evidence:
+            meta = table.metas[row_of[item["passage_id"]]]
+            assert meta["document_id"] == document_id
+            assert item["score"] == column[item["passage_id"]]
+            assert (item["page"], item["page_end"]) == (meta["page"], meta["page_end"])
+            assert item["citation"]["document_id"] == document_id
+            assert table.texts[row_of[item["passage_id"]]].startswith(item["text"].removesuffix(" …"))
+
+
+def test_a_document_the_catalogue_declares_nothing_for_has_no_declared_list(http: httpx.Client) -> None:
+    """Declared lists from the network's pages are tested in test_declared.py."""
+    assert http.get("/documents/net-zero").json()["principles_declared"] is None
 
 
 def test_an_unknown_document_is_a_404_with_the_error_body(http: httpx.Client) -> None:
