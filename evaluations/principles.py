@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from evaluations.tagging import SEED_PROJECT_PAGE, THRESHOLDS, best_thresholds, prf
+from evaluations.tagging import THRESHOLDS, best_thresholds, prf
 from ingest.chunk import chunk
 from ingest.document_principles import FEATURES, MODEL_FILE, DocumentPrincipleModel, DocumentTagger, document_features
 from ingest.markdown import markdown_to_extraction
@@ -28,7 +29,9 @@ from ingest.tag import Tagger, tagger_for
 from kb.embed import Embedder
 from kb.table import embedding_text
 
-PAGES = SEED_PROJECT_PAGE.parent.parent / "ccin-pages"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+PAGES = SHARED / "ccin-pages"
+SEED_PROJECT_PAGE = SHARED / "seeds" / "002_ab523b30d0a802b7.txt"
 SEED_TITLE = "CCIN Action Learning: Co-operation through Covid-19"
 SEED_DECLARED = (3, 4, 6, 7, 8, 9, 10)
 C_GRID = (0.03, 0.1, 0.3, 1.0)

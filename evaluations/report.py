@@ -69,14 +69,6 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
             ["principle", "precision", "recall", "F1", "support"],
             [[f"{pid} {v['name']}", v["precision"], v["recall"], v["f1"], v["support"]] for pid, v in per.items()],
         )
-        check = tagging.get("declared_principles_check", {})
-        if "declared" in check:
-            lines += [
-                f"Document-level check on the seed project page (CCIN Action Learning, 2020): declared "
-                f"principles {check['declared']}, derived from its passages {check['derived']} "
-                f"(precision {check['precision']}, recall {check['recall']}).",
-                "",
-            ]
         training = tagging.get("training", {})
         if "cv_macro_f1_without_written_passages" in training:
             lines += [
@@ -92,6 +84,9 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
             f"{cost['embed_ms_per_passage']} ms/passage ({cost['tag_share_of_embedding']:.1%}).",
             "",
         ]
+    principles = results.get("principles")
+    if principles and "all_documents" in principles:
+        lines += _principles(principles)
     ingest = results.get("ingest")
     if ingest:
         lines.append("**Ingest throughput**")
@@ -163,3 +158,39 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
             ],
         )
     return "\n".join(lines)
+
+
+def _principles(principles: dict[str, Any]) -> list[str]:
+    """Document-level principles against the network's own declarations."""
+    everything, text = principles["all_documents"], principles["documents_with_text"]
+    lines = [
+        f"**Document-level principles** against the principles the network declared ({everything['documents']} "
+        f"projects: real network pages and the seed project page, {everything['declared_per_document']} declared "
+        f"per project; nested leave-one-project-out; {text['documents']} of them have more than a title)",
+        "",
+    ]
+    methods = [
+        ("document model (product)", "document_model"),
+        ("all ten principles (baseline)", "baseline_all_ten"),
+        ("description closeness, best bar (baseline)", "baseline_description_closeness"),
+        ("previous rule: any passage tagged", "previous_rule_any_passage_tagged"),
+    ]
+    lines += _table(
+        ["method", "macro-F1", "micro-F1", "macro-F1 (pages with text)", "met per project"],
+        [
+            [
+                label,
+                everything[key]["macro_f1"],
+                everything[key]["micro_f1"],
+                text[key]["macro_f1"],
+                everything[key].get("met_per_document", "—"),
+            ]
+            for label, key in methods
+        ],
+    )
+    model, all_ten = everything["document_model"]["per_principle"], everything["baseline_all_ten"]["per_principle"]
+    lines += _table(
+        ["principle", "F1 (model)", "F1 (all ten)", "declared for"],
+        [[f"{pid} {v['name']}", v["f1"], all_ten[pid]["f1"], v["support"]] for pid, v in model.items()],
+    )
+    return lines

@@ -299,7 +299,6 @@ def evaluate_tagging(embedder: Embedder, train: bool = False) -> dict[str, objec
     if train:
         model.save(HEAD_FILE)
         results["saved"] = str(HEAD_FILE)
-    results["declared_principles_check"] = declared_principles_check(embedder)
     return results
 
 
@@ -331,36 +330,3 @@ def _best_bar(embeddings: np.ndarray, space: PrincipleSpace, truth: np.ndarray) 
         if f > best_f:
             best, best_f = float(bar), f
     return best
-
-
-SEED_PROJECT_PAGE = HEAD_FILE.parent.parent.parent.parent / "shared" / "seeds" / "002_ab523b30d0a802b7.txt"
-# The principles the seed project page lists under "Principles met" (by their statements, in page order).
-DECLARED_PRINCIPLES = frozenset({3, 6, 4, 8, 9, 7, 10})
-
-
-def declared_principles_check(embedder: Embedder) -> dict[str, object]:
-    """Document-level check against a real project's declared principles: tag the seed page's passages with
-    the product tagger and compare the document's "principles met" with what the page declares. The declared
-    list is never used for training; the "Principles met" block itself is left out, since it quotes the
-    principle statements word for word."""
-    from ingest.chunk import chunk
-    from ingest.tag import tagger_for
-    from ingest.text import text_to_extraction
-
-    if not SEED_PROJECT_PAGE.is_file():
-        return {"skipped": f"{SEED_PROJECT_PAGE} not found"}
-    text = SEED_PROJECT_PAGE.read_text(encoding="utf-8")
-    body = text[text.index("About the project") :] if "About the project" in text else text
-    _, passages = chunk("seed-002", "check", text_to_extraction(body).blocks)
-    vectors = embedder.embed_passages(
-        [embedding_text("CCIN Action Learning", p.heading_path, p.text) for p in passages]
-    )
-    tagged = tagger_for(embedder).tag(passages, vectors)
-    met = {pid for p in tagged for pid in p.principles}
-    hits = met & DECLARED_PRINCIPLES
-    return {
-        "declared": sorted(DECLARED_PRINCIPLES),
-        "derived": sorted(met),
-        "precision": round(len(hits) / len(met), 3) if met else 0.0,
-        "recall": round(len(hits) / len(DECLARED_PRINCIPLES), 3),
-    }
