@@ -6,22 +6,28 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from kb.evidence import DEFAULT_LIMIT, MAX_LIMIT
 from kb.filters import Filters
 from kb.results import CitationOut, PassageOut, PrincipleOut, SearchResponse
 
 __all__ = [
     "CitationOut",
+    "DeclaredVersusFoundItem",
+    "DeclaredVersusFoundOut",
     "DocumentList",
     "DocumentOut",
     "ErrorBody",
     "ErrorOut",
     "EvidenceGroup",
     "EvidenceItem",
+    "EvidenceQuery",
     "EvidenceResponse",
     "HealthOut",
     "PassageOut",
+    "PrincipleEvidence",
     "PrincipleMet",
     "PrincipleOut",
+    "PrincipleRef",
     "PrincipleSummary",
     "QueryLogEntry",
     "QueryLogOut",
@@ -84,11 +90,34 @@ class SearchQuery(BaseModel):
         )
 
 
-class PrincipleMet(BaseModel):
+class PrincipleEvidence(BaseModel):
+    """A passage that shows a principle in a document, with where to find it."""
+
+    passage_id: str
+    score: float = Field(description="The passage tagger's score for this principle (0–1).")
+    page: int
+    page_end: int
+    text: str = Field(description="The passage, shortened to about 300 characters.")
+    citation: CitationOut
+
+
+class PrincipleRef(BaseModel):
     id: int
     name: str
-    passages: int
+
+
+class PrincipleMet(BaseModel):
+    """A principle the document meets, as the network would declare it for the project."""
+
+    id: int
+    name: str
+    score: float = Field(description="How likely the network is to declare this principle for the project (0–1).")
+    evidenced: bool = Field(description="At least one passage is tagged with the principle (strict passage tagger).")
+    passages: int = Field(description="How many of the document's passages are tagged with the principle.")
     strongest_passage_id: str
+    evidence: list[PrincipleEvidence] = Field(
+        default_factory=list, description="The 1–3 passages that show the principle best, strongest first."
+    )
 
 
 class DocumentOut(BaseModel):
@@ -103,8 +132,27 @@ class DocumentOut(BaseModel):
     pages: int
     passage_count: int
     principles_met: list[PrincipleMet]
+    principles_declared: list[PrincipleRef] | None = Field(
+        None, description="The principles the catalogue says the network declared for this project, if it says."
+    )
     near_duplicate_of: list[str] = Field(default_factory=list)
     inferred_metadata: bool = False
+
+
+class DeclaredVersusFoundItem(BaseModel):
+    """A document whose text disagrees with the principles declared for it."""
+
+    document_id: str
+    title: str
+    declared: list[PrincipleRef]
+    met: list[PrincipleRef] = Field(description="What the document model finds the project meets.")
+    declared_without_evidence: list[PrincipleRef] = Field(description="Declared, but no passage is tagged with it.")
+    evidenced_not_declared: list[PrincipleRef] = Field(description="Not declared, but a passage shows it strongly.")
+
+
+class DeclaredVersusFoundOut(BaseModel):
+    checked: int = Field(description="Documents whose catalogue entry declares principles.")
+    documents: list[DeclaredVersusFoundItem]
 
 
 class DocumentList(BaseModel):
@@ -137,9 +185,50 @@ class EvidenceGroup(BaseModel):
     passages: list[EvidenceItem]
 
 
+class EvidenceQuery(BaseModel):
+    """Validated evidence-pack parameters: a principle, an optional topic, and the same filters as SearchQuery
+    (tests/api/test_evidence.py checks that the two declare the filters alike)."""
+
+    principle: int = Field(..., ge=1, le=10, description="Principle id, 1–10.")
+    q: str | None = Field(None, max_length=MAX_QUERY_CHARS, description="Optional topic.")
+    council: str | None = Field(
+        None, max_length=200, description="Lead or partner council (case-insensitive substring)."
+    )
+    year_from: int | None = Field(None, ge=1900, le=2100)
+    year_to: int | None = Field(None, ge=1900, le=2100)
+    type: DocumentType | None = None
+    document: str | None = Field(None, max_length=200, description="Only this document id.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many passages in all (3 per project).")
+    format: Literal["json", "md", "csv", "docx"] = "json"
+
+    @field_validator("q")
+    @classmethod
+    def _topic(cls, value: str | None) -> str | None:
+        return clean_text(value) or None if value is not None else None
+
+    @field_validator("council", "document")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    def filters(self) -> Filters:
+        """The kb filters (which reject an inverted year range themselves)."""
+        return Filters(
+            principle=self.principle,
+            council=self.council,
+            year_from=self.year_from,
+            year_to=self.year_to,
+            type=self.type,
+            document_id=self.document,
+        )
+
+
 class EvidenceResponse(BaseModel):
     principle: PrincipleSummary
     query: str | None
+    filters: dict[str, Any] = Field(
+        default_factory=dict, description="The filters that made the pack, as /search reports them (only those set)."
+    )
     groups: list[EvidenceGroup]
 
 

@@ -1,22 +1,34 @@
 """Evidence packs for bid writers: the strongest passages for one principle, optionally on a topic, grouped
 by project.
 
-Without a topic, passages tagged with the principle rank by their principle score. With a topic, they rank by
-hybrid relevance to the topic among passages tagged with the principle. Either way at most `per_document`
-passages per project and `documents` projects, near-duplicates shown once.
+The pack honours every filter search has (council, year range, type, document) through the same `Filters`, so
+a pack and a search with the same filters draw on the same passages. Without a topic, passages tagged with the
+principle rank by their principle score; with a topic, they rank by hybrid relevance to the topic among those
+passages. Either way navigation passages (contents, reading lists, acknowledgements, covers; see
+kb/navigation.py) are left out, near-duplicates are shown once, each project gives at most `per_document`
+passages, and the pack holds at most `limit` passages in all.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
+from ccin.errors import InvalidQuery
 from kb.filters import Filters
 from kb.index import KnowledgeBase
+from kb.navigation import is_navigation
 from kb.results import CitationOut, citation
 from kb.retrieve import Retriever, collapse
+from kb.table import PassageTable
+
+DEFAULT_LIMIT = 36
+MAX_LIMIT = 200
+PER_DOCUMENT = 3
+TOPIC_DEPTH = 3  # candidates fetched per passage wanted: room for the per-project cap and navigation left out
 
 
 @dataclass
@@ -38,46 +50,55 @@ class EvidenceGroup:
 
 def evidence(
     kb: KnowledgeBase,
-    principle: int,
+    filters: Filters,
     topic: str | None,
     base_url: str = "",
-    documents: int = 12,
-    per_document: int = 3,
+    limit: int = DEFAULT_LIMIT,
+    per_document: int = PER_DOCUMENT,
 ) -> list[EvidenceGroup]:
+    """The pack for `filters` (whose principle must be set), best passage first, grouped by project in the
+    order each project first appears."""
+    if filters.principle is None:
+        raise InvalidQuery("an evidence pack needs a principle")
     table = kb.table()
-    filters = Filters(principle=principle)
     if topic:
-        depth = documents * per_document * 3
-        hits = Retriever(kb.embedder).search(table, topic, filters, k=depth, mode="hybrid")
-        ranked = [(h.row, h.score) for h in hits]
+        hits = Retriever(kb.embedder).search(table, topic, filters, k=limit * TOPIC_DEPTH, mode="hybrid")
+        ranked: Iterable[tuple[int, float]] = ((h.row, h.score) for h in hits)
     else:
-        mask = filters.mask(table)
-        rows = np.flatnonzero(mask) if mask is not None else np.arange(len(table))
-        scores = [json.loads(table.metas[r].get("scores", "[]") or "[]")[principle - 1] for r in rows]
-        ranked = collapse_ranked(table, sorted(zip(rows.tolist(), scores, strict=True), key=lambda x: -x[1]))
+        ranked = _by_principle_score(table, filters, filters.principle)
     urls = kb.document_urls()
     groups: dict[str, EvidenceGroup] = {}
+    taken = 0
     for row, score in ranked:
+        if taken == limit:
+            break
         meta = table.metas[row]
-        document_id = meta["document_id"]
-        group = groups.get(document_id)
+        group = groups.get(meta["document_id"])
+        if group is not None and len(group.passages) >= per_document:
+            continue
+        if is_navigation(table.texts[row], json.loads(meta.get("heading_path", "[]"))):
+            continue
         if group is None:
-            if len(groups) == documents:
-                continue
+            document_id = meta["document_id"]
             group = groups[document_id] = EvidenceGroup(
                 document_id, meta.get("title", document_id), meta.get("lead_council"), meta.get("year"), []
             )
-        if len(group.passages) < per_document:
-            group.passages.append(
-                EvidencePassage(
-                    table.ids[row],
-                    table.texts[row],
-                    round(float(score), 4),
-                    citation(meta, urls.get(document_id), base_url),
-                )
+        group.passages.append(
+            EvidencePassage(
+                table.ids[row],
+                table.texts[row],
+                round(float(score), 4),
+                citation(meta, urls.get(meta["document_id"]), base_url),
             )
+        )
+        taken += 1
     return list(groups.values())
 
 
-def collapse_ranked(table, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+def _by_principle_score(table: PassageTable, filters: Filters, principle: int) -> list[tuple[int, float]]:
+    """Every row the filters allow, strongest for the principle first, near-duplicates collapsed."""
+    mask = filters.mask(table)
+    rows = np.flatnonzero(mask) if mask is not None else np.arange(len(table))
+    scores = [json.loads(table.metas[r].get("scores", "[]") or "[]")[principle - 1] for r in rows]
+    ranked = sorted(zip(rows.tolist(), scores, strict=True), key=lambda x: -x[1])
     return [(h.row, h.score) for h in collapse(table, ranked, k=len(ranked))]

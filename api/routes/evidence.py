@@ -1,9 +1,10 @@
-"""GET /evidence: an evidence pack for one principle (optionally on a topic): JSON, Markdown, CSV or Word."""
+"""GET /evidence: an evidence pack for one principle (optionally on a topic, under the search filters): JSON,
+Markdown, CSV or Word."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -11,7 +12,7 @@ from fastapi.responses import Response
 from api import exports
 from api.deps import KB, BaseURL, RateLimited
 from api.routes.principles import principle_summaries
-from api.schemas import EvidenceGroup, EvidenceItem, EvidenceResponse, clean_text, error_responses
+from api.schemas import EvidenceGroup, EvidenceItem, EvidenceQuery, EvidenceResponse, error_responses
 from kb.evidence import evidence
 
 router = APIRouter(tags=["evidence"])
@@ -32,17 +33,15 @@ EXPORTERS: dict[str, Callable[[EvidenceResponse], str | bytes]] = {
     "/evidence",
     response_model=EvidenceResponse,
     dependencies=[RateLimited],
-    responses={200: {"content": {m: {} for m in MEDIA.values()}}, **error_responses(422, 429)},
+    responses={200: {"content": {m: {} for m in MEDIA.values()}}, **error_responses(404, 422, 429)},
 )
-def get_evidence(
-    kb: KB,
-    base: BaseURL,
-    principle: Annotated[int, Query(ge=1, le=10, description="Principle id, 1–10.")],
-    q: Annotated[str | None, Query(max_length=500, description="Optional topic.")] = None,
-    format: Literal["json", "md", "csv", "docx"] = "json",
-) -> EvidenceResponse | Response:
-    topic = clean_text(q) if q else None
-    summary = next(p for p in principle_summaries(kb) if p.id == principle)
+def get_evidence(params: Annotated[EvidenceQuery, Query()], kb: KB, base: BaseURL) -> EvidenceResponse | Response:
+    """The strongest passages for a principle (on a topic, if given) under the same filters as /search, grouped
+    by project; navigation passages (contents, reading lists) are never included."""
+    filters = params.filters()
+    if params.document is not None:
+        kb.document(params.document)  # an unknown id is a mistake to report, as /search does
+    summary = next(p for p in principle_summaries(kb) if p.id == params.principle)
     groups = [
         EvidenceGroup(
             document_id=g.document_id,
@@ -54,11 +53,11 @@ def get_evidence(
                 for p in g.passages
             ],
         )
-        for g in evidence(kb, principle, topic or None, base)
+        for g in evidence(kb, filters, params.q, base, limit=params.limit)
     ]
-    pack = EvidenceResponse(principle=summary, query=topic or None, groups=groups)
-    if format == "json":
+    pack = EvidenceResponse(principle=summary, query=params.q, filters=filters.as_dict(), groups=groups)
+    if params.format == "json":
         return pack
-    body: str | bytes = EXPORTERS[format](pack)
-    disposition = f'attachment; filename="{exports.filename(pack, format)}"'
-    return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": disposition})
+    body: str | bytes = EXPORTERS[params.format](pack)
+    disposition = f'attachment; filename="{exports.filename(pack, params.format)}"'
+    return Response(body, media_type=MEDIA[params.format], headers={"Content-Disposition": disposition})

@@ -106,7 +106,7 @@ def _ref(name: str) -> dict:
 EXPECTED = {
     # (method, path): {status: schema of the application/json body, or None when it is not JSON}
     ("get", "/search"): {"200": "SearchResponse", "404": "ErrorOut", "422": "ErrorOut", "429": "ErrorOut"},
-    ("get", "/evidence"): {"200": "EvidenceResponse", "422": "ErrorOut", "429": "ErrorOut"},
+    ("get", "/evidence"): {"200": "EvidenceResponse", "404": "ErrorOut", "422": "ErrorOut", "429": "ErrorOut"},
     ("get", "/documents"): {"200": "DocumentList", "422": "ErrorOut"},
     ("get", "/documents/{document_id}"): {"200": "DocumentOut", "404": "ErrorOut", "422": "ErrorOut"},
     ("get", "/documents/{document_id}/file"): {"200": None, "404": "ErrorOut", "422": "ErrorOut"},

@@ -162,6 +162,10 @@ TARGETS = [
     ("/evidence", "q", {"principle": "3", "format": "csv"}),
     ("/evidence", "q", {"principle": "3", "format": "md"}),
     ("/evidence", "principle", {}),
+    ("/evidence", "council", {"principle": "3", "format": "docx"}),
+    ("/evidence", "document", {"principle": "3", "format": "md"}),
+    ("/evidence", "year_to", {"principle": "3", "format": "csv"}),
+    ("/evidence", "limit", {"principle": "3"}),
     ("/documents", "council", {}),
     ("/documents", "type", {}),
 ]
@@ -173,6 +177,8 @@ RAW_TARGETS = [
     "/search?q=asset&document=%ED%A0%80",
     "/evidence?principle=3&q=%ED%A0%80&format=docx",
     "/evidence?principle=3&q=%FF%FE%00&format=docx",
+    "/evidence?principle=3&council=%ED%A0%80%00&format=docx",
+    "/evidence?principle=3&council=%3D1%2B1&format=csv",
     "/search?q=%C0%AF",
     "/search?q=%",
     "/search?q=%%%",
@@ -209,7 +215,7 @@ def test_hostile_values_in_every_parameter_never_break_the_server(http: httpx.Cl
             response = http.get(path, params={**base, name: value})
             _assert_answered_cleanly(response.status_code, response.headers.get("content-type", ""), response.text)
             tried += 1
-    assert tried == len(TARGETS) * len(HOSTILE_VALUES) == 480
+    assert tried == len(TARGETS) * len(HOSTILE_VALUES) == 600
 
 
 @pytest.mark.parametrize("target", RAW_TARGETS)
