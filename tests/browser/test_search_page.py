@@ -98,6 +98,39 @@ def test_evidence_links_follow_the_principle_and_query(search_page: Page, app_se
     )
 
 
+def test_export_links_carry_every_filter_on_screen(search_page: Page, app_server: LiveServer) -> None:
+    """The downloads ask /evidence for what the page searches: principle, council, years, type and the topic."""
+    search_page.locator("ccin-search input").fill("social value")
+    search_page.select_option("#f-principle", "9")
+    search_page.fill("#f-council", "Oxford")
+    search_page.fill("#f-year-from", "2022")
+    search_page.fill("#f-year-to", "2024")
+    search_page.select_option("#f-type", "toolkit")
+    filtered = "/evidence?principle=9&council=Oxford&year_from=2022&year_to=2024&type=toolkit&q=social+value&format="
+    for fmt in ("md", "csv", "docx"):
+        expect(search_page.locator(f"[data-format={fmt}]")).to_have_attribute("href", filtered + fmt)
+    expect(search_page.locator("#export-hint")).to_contain_text("under the filters shown")
+
+    response = search_page.request.get(f"{app_server.url}{filtered}md")
+    assert response.status == 200
+    assert response.text().startswith(
+        "# Evidence: Learning (principle 9)\n\nTopic: social value\n\n"
+        "Filters: council Oxford · years 2022–2024 · type toolkit\n\n"
+    )
+    with search_page.expect_download() as download:
+        search_page.locator("[data-format=csv]").click()
+    assert download.value.suggested_filename == (
+        "ccin-evidence-9-learning-social-value-council-oxford-years-2022-2024-type-toolkit.csv"
+    )
+
+    search_page.fill("#f-year-from", "2025")  # after "Year to": no pack to build until it is corrected
+    search_page.locator("#f-year-from").dispatch_event("change")
+    markdown = search_page.locator("[data-format=md]")
+    expect(markdown).to_have_attribute("aria-disabled", "true")
+    assert markdown.get_attribute("href") is None
+    expect(search_page.locator("#export-hint")).to_have_text("Correct the year range to build an evidence pack.")
+
+
 def test_about_this_document_shows_its_details(
     search_page: Page, context: BrowserContext, app_server: LiveServer
 ) -> None:
