@@ -166,8 +166,9 @@ class PrincipleSummary(BaseModel):
     id: int
     name: str
     description: str
-    passage_count: int
-    document_count: int
+    passage_count: int = Field(description="Passages tagged with the principle.")
+    document_count: int = Field(description="Documents with at least one passage tagged with it.")
+    documents_met: int = Field(description="Documents that meet it (their `principles_met` lists it).")
 
 
 class EvidenceItem(BaseModel):

@@ -30,6 +30,7 @@ from sklearn.linear_model import LogisticRegression
 
 from ingest.tag import PrincipleSpace, tagger_for
 from kb.embed import Embedder
+from kb.navigation import is_navigation
 from kb.passage import DocumentPrinciple, TaggedPassage
 from kb.principles import DATA_FILE
 
@@ -127,11 +128,16 @@ class DocumentTagger:
         return np.asarray(evidenced | (probabilities >= self.model.thresholds))
 
     def principles(self, passages: list[TaggedPassage], embeddings: np.ndarray) -> list[DocumentPrinciple]:
+        """All ten, in id order. Navigation passages (contents, reading lists, covers: kb/navigation.py) are not
+        evidence: they are left out of the features and the evidence, and a document made only of them (a
+        blank-page notice, a reading list) meets no principle."""
         if not passages:
             return []
-        scores = np.array([[s.score for s in p.scores] for p in passages], dtype=np.float64)
-        probabilities = self.probabilities(scores, embeddings)
-        met = self.met(probabilities, scores)
+        substantive = [i for i, p in enumerate(passages) if not is_navigation(p.text, p.heading_path)]
+        rows = substantive or list(range(len(passages)))
+        scores = np.array([[s.score for s in passages[i].scores] for i in rows], dtype=np.float64)
+        probabilities = self.probabilities(scores, embeddings[rows])
+        met = self.met(probabilities, scores) & bool(substantive)
         found = []
         for j, principle in enumerate(self.space.principles):
             column = scores[:, j]
@@ -146,7 +152,7 @@ class DocumentTagger:
                     tagged_passages=int((column >= self.passage_thresholds[j]).sum()),
                     best_passage_score=round(float(column[ranked[0]]), 4),
                     strongly_evidenced=bool(column[ranked[0]] >= (1.0 + self.passage_thresholds[j]) / 2),
-                    passage_ids=[passages[i].id for i in best],
+                    passage_ids=[passages[rows[i]].id for i in best],
                 )
             )
         return found

@@ -30,7 +30,7 @@ from kb.index import KnowledgeBase
 from kb.passage import DocumentMeta, Passage
 from kb.table import embedding_text
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: document-level principles stored with each document
 EXTRACTORS: dict[str, Callable[[Path], Extraction]] = {
     ".pdf": extract_pdf,
     ".html": extract_html,

@@ -37,8 +37,9 @@ _REBUILD_ATTEMPTS = 5
 
 @dataclass
 class PrincipleStats:
-    passage_count: int
-    document_count: int
+    passage_count: int  # passages tagged with the principle
+    document_count: int  # documents with at least one such passage
+    documents_met: int  # documents that meet it (`principles_met`)
 
 
 class KnowledgeBase:
@@ -156,13 +157,17 @@ class KnowledgeBase:
         return document
 
     def principle_stats(self) -> dict[int, PrincipleStats]:
-        """Per principle: passages tagged with it, and documents that meet it (`principles_met`)."""
+        """Per principle: passages tagged with it, documents with such a passage, and documents that meet it."""
         table = self.table()
         met = [self.principles_met(d) for d in self.registry.all()]
         stats = {}
         for pid in range(1, 11):
-            passages = int(table.tagged_with(pid).sum())
-            stats[pid] = PrincipleStats(passages, sum(1 for principles in met if pid in principles))
+            rows = table.tagged_with(pid)
+            stats[pid] = PrincipleStats(
+                int(rows.sum()),
+                len(set(table.document_id[rows].tolist())),
+                sum(1 for principles in met if pid in principles),
+            )
         return stats
 
     def principles_met(self, document: IndexedDocument) -> set[int]:

@@ -78,7 +78,8 @@ _THANKS = re.compile(  # "Thanks to the new lease, …" is not thanking anyone
 _COLOPHON = re.compile(
     r"\bISBN\b|©|\(c\)\s*(?:19|20)\d{2}|\bcopyright\s*(?:©\s*)?(?:19|20)\d{2}|\ball rights reserved\b"
     r"|^(?:designed|design|printed|typeset|photography|illustrations?|cover (?:image|photo)) by\b"
-    r"|\bregistered charity (?:no|number)\b|\bcompany (?:no|number|registration)\b",
+    r"|\bregistered charity (?:no|number)\b|\bcompany (?:no|number|registration)\b"
+    r"|\b(?:intentionally|deliberately) left blank\b|\bprinted on (?:\d+% )?recycled paper\b",
     re.I | re.M,
 )
 _YEAR_LINE = re.compile(r"^(?:(?:19|20)\d{2}(?:\s*[-–/]\s*(?:19|20)?\d{2})?|[A-Z][a-z]+ (?:19|20)\d{2})$")

@@ -20,7 +20,8 @@ def write_network_pages(folder: Path, stems: list[str]) -> Path:
     for stem in stems:
         page = json.loads((PAGES / f"{stem}.json").read_text(encoding="utf-8"))
         note = f"(Wording ours; the facts are from the network's public page {page['url']}.)"
-        (folder / f"{stem}.md").write_text(f"# {page['title']}\n\n{page['text_rewritten']}\n\n{note}\n", encoding="utf-8")
+        text = f"# {page['title']}\n\n{page['text_rewritten']}\n\n{note}\n"
+        (folder / f"{stem}.md").write_text(text, encoding="utf-8")
         entries.append(
             {
                 "file": f"{stem}.md",

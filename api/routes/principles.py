@@ -23,6 +23,7 @@ def principle_summaries(kb: KnowledgeBase) -> list[PrincipleSummary]:
             description=p.description,
             passage_count=stats[p.id].passage_count,
             document_count=stats[p.id].document_count,
+            documents_met=stats[p.id].documents_met,
         )
         for p in load_principles()
     ]

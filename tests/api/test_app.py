@@ -111,6 +111,7 @@ EXPECTED = {
     ("get", "/documents/{document_id}"): {"200": "DocumentOut", "404": "ErrorOut", "422": "ErrorOut"},
     ("get", "/documents/{document_id}/file"): {"200": None, "404": "ErrorOut", "422": "ErrorOut"},
     ("get", "/principles"): {"200": "PrincipleSummary[]"},
+    ("get", "/principles/declared-vs-found"): {"200": "DeclaredVersusFoundOut"},
     ("get", "/health"): {"200": "HealthOut"},
     ("get", "/ready"): {"200": "ReadyOut", "503": "UnavailableOut"},
     ("post", "/admin/documents"): {

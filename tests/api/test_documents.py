@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from kb.index import KnowledgeBase
+from kb.navigation import is_navigation
 from kb.principles import NAMES
 from tests.conftest import CORPUS, SAMPLE_IDS, SEED_PACKS, LiveServer
 
@@ -108,7 +109,7 @@ def test_principle_filter_lists_the_documents_counted_by_principles(http: httpx.
     principles = {p["id"]: p for p in http.get("/principles").json()}
     for pid in (3, 6, 10):
         body = _list(http, principle=pid)
-        assert body["total"] == principles[pid]["document_count"]
+        assert body["total"] == principles[pid]["documents_met"]
         for document in body["documents"]:
             assert pid in [p["id"] for p in document["principles_met"]]
 
@@ -152,8 +153,11 @@ def test_one_document_has_its_catalogue_metadata(http: httpx.Client, live_server
 def test_principles_met_carry_their_evidence_passages(http: httpx.Client, kb: KnowledgeBase, document_id: str) -> None:
     document = http.get(f"/documents/{document_id}").json()
     table = kb.table()
-    rows = [row for row, doc in enumerate(table.document_id) if doc == document_id]
-    assert document["passage_count"] == len(rows)
+    every = [row for row, doc in enumerate(table.document_id) if doc == document_id]
+    assert document["passage_count"] == len(every)
+    # Navigation (contents, reading lists) is never evidence: the document's principles read its other passages.
+    rows = [r for r in every if not is_navigation(table.texts[r], json.loads(table.metas[r]["heading_path"]))]
+    assert rows
     tagged: Counter[int] = Counter(pid for row in rows for pid in table.metas[row].get("principles") or [])
     met = document["principles_met"]
     assert met, "every sample document meets at least one principle"

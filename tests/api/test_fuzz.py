@@ -26,7 +26,7 @@ WITH_PARAMETERS = [
     "/documents/{document_id}/file",
     "/admin/queries",
 ]
-WITHOUT_PARAMETERS = ["/principles", "/health", "/ready", "/widget.js", "/"]
+WITHOUT_PARAMETERS = ["/principles", "/principles/declared-vs-found", "/health", "/ready", "/widget.js", "/"]
 OPERATIONS = [(path, GenerationMode.POSITIVE) for path in WITH_PARAMETERS + WITHOUT_PARAMETERS] + [
     (path, GenerationMode.NEGATIVE) for path in WITH_PARAMETERS
 ]

@@ -126,7 +126,12 @@ def hostile_index(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) 
     catalogue = Catalogue(
         {
             hostile.resolve(): DocumentMeta(
-                id=HOSTILE_ID, title=HOSTILE_TITLE, year=2022, lead_council="Test Borough Council", type="report"
+                id=HOSTILE_ID,
+                title=HOSTILE_TITLE,
+                year=2022,
+                lead_council="Test Borough Council",
+                type="report",
+                principles_declared=[4, 7],
             ),
             blank.resolve(): DocumentMeta(id=BLANK_ID, title="Notice page", year=2022, type="report"),
         }

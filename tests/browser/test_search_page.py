@@ -11,6 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from kb.principles import NAMES
 from tests.browser.conftest import BLANK_ID, HOSTILE_ID, HOSTILE_TITLE, WAIT_MS
 from tests.conftest import LiveServer
 
@@ -143,6 +144,17 @@ def test_about_this_document_shows_its_details(
     expect(dialog).to_be_visible()
     expect(dialog.locator("#doc-title")).to_have_text(details["title"])
     expect(dialog.locator(".plist strong")).to_have_text([p["name"] for p in details["principles_met"]])
+    first = details["principles_met"][0]
+    evidence = dialog.locator(".plist li").first.locator("details")
+    expect(evidence.locator("summary")).to_have_text(
+        f"Evidence ({len(first['evidence'])} passage{'' if len(first['evidence']) == 1 else 's'})"
+    )
+    evidence.locator("summary").click()
+    quotes = evidence.locator("blockquote")
+    expect(quotes).to_have_count(len(first["evidence"]))
+    expect(quotes.first.locator("span").first).to_have_text(first["evidence"][0]["text"])
+    expect(quotes.first.locator("a")).to_have_attribute("href", first["evidence"][0]["citation"]["url"])
+    expect(dialog.locator(".dlist")).to_have_count(0)  # the catalogue declares nothing for this document
     expect(dialog.locator("dd").first).to_have_text(details["lead_council"])
     expect(search_page).to_have_url(f"{app_server.url}{SHARED}&doc={document_id}")
 
@@ -168,6 +180,11 @@ def test_markup_in_a_title_renders_as_text_in_the_page_and_dialog(search_page: P
         expect(dialog.locator(".plist strong")).to_have_text([p["name"] for p in met])
     else:  # the empty state has its own test below, on a page no tagger should tag
         expect(dialog).to_contain_text("No principle has been tagged in this document yet.")
+    evidenced = {p["id"] for p in met if p["evidenced"]}
+    declared = [  # the fixture's catalogue declares two principles for it, shown beside those found
+        name if pid in evidenced else f"{name} (no passage shows it)" for pid, name in ((4, NAMES[4]), (7, NAMES[7]))
+    ]
+    expect(dialog.locator(".dlist li")).to_have_text(declared)
     assert search_page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
     assert (
         search_page.locator("ccin-search").evaluate(

@@ -70,9 +70,7 @@ def test_the_shipped_model_is_fitted_on_the_network_declarations() -> None:
 @pytest.mark.parametrize(
     "stem", ["case-study-dirty-money-charter", "case-study-brent-health-matters", "project-coop-peer-review-commission"]
 )
-def test_a_real_page_gets_ten_scores_with_evidence_and_its_tagged_principles_met(
-    embedder: Embedder, stem: str
-) -> None:
+def test_a_real_page_gets_ten_scores_with_evidence_and_its_tagged_principles_met(embedder: Embedder, stem: str) -> None:
     tagged, embeddings = _tagged(embedder, stem)
     found = document_tagger_for(embedder).principles(tagged, embeddings)
     assert [p.id for p in found] == list(range(1, 11))

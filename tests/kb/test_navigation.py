@@ -100,6 +100,12 @@ NAVIGATION = [
         "cover",
     ),
     ("design credit alone", "Designed by Studio North\nPrinted on recycled paper", [], "cover"),
+    (
+        "blank-page notice",
+        "This page has been intentionally left blank. Printed on 100% recycled paper, 2023. Ref. HB/7.",
+        [],
+        "cover",
+    ),
 ]
 
 BODY = [
