@@ -16,7 +16,12 @@ from api import exports
 from api.schemas import CitationOut, EvidenceGroup, EvidenceItem, EvidenceResponse, PrincipleSummary
 
 PRINCIPLE = PrincipleSummary(
-    id=5, name="Maximising social value", description="Social value in all we do.", passage_count=3, document_count=2
+    id=5,
+    name="Maximising social value",
+    description="Social value in all we do.",
+    passage_count=3,
+    document_count=2,
+    documents_met=2,
 )
 PDF_URL = "https://example.org/reports/energy.pdf#page=4"
 
