@@ -22,6 +22,7 @@ __all__ = [
     "EvidenceItem",
     "EvidenceQuery",
     "EvidenceResponse",
+    "FilterParams",
     "HealthOut",
     "PassageOut",
     "PrincipleEvidence",
@@ -50,11 +51,9 @@ def clean_text(value: str) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
 
 
-class SearchQuery(BaseModel):
-    """Validated search parameters (shared by GET /search and `ccin search`)."""
+class FilterParams(BaseModel):
+    """The filters search and evidence packs share: both narrow the passages the same way."""
 
-    q: str = Field(..., description="What to search for.", max_length=MAX_QUERY_CHARS)
-    k: int = Field(10, ge=1, le=100, description="How many results.")
     principle: int | None = Field(None, ge=1, le=10, description="Only passages tagged with this principle (1–10).")
     council: str | None = Field(
         None, max_length=200, description="Lead or partner council (case-insensitive substring)."
@@ -63,15 +62,6 @@ class SearchQuery(BaseModel):
     year_to: int | None = Field(None, ge=1900, le=2100)
     type: DocumentType | None = None
     document: str | None = Field(None, max_length=200, description="Only this document id.")
-    mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
-
-    @field_validator("q")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        cleaned = clean_text(value)
-        if not cleaned:
-            raise ValueError("query must not be empty")
-        return cleaned
 
     @field_validator("council", "document")
     @classmethod
@@ -88,6 +78,22 @@ class SearchQuery(BaseModel):
             type=self.type,
             document_id=self.document,
         )
+
+
+class SearchQuery(FilterParams):
+    """Validated search parameters (shared by GET /search and `ccin search`)."""
+
+    q: str = Field(..., description="What to search for.", max_length=MAX_QUERY_CHARS)
+    k: int = Field(10, ge=1, le=100, description="How many results.")
+    mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
+
+    @field_validator("q")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        cleaned = clean_text(value)
+        if not cleaned:
+            raise ValueError("query must not be empty")
+        return cleaned
 
 
 class PrincipleEvidence(BaseModel):
@@ -186,19 +192,12 @@ class EvidenceGroup(BaseModel):
     passages: list[EvidenceItem]
 
 
-class EvidenceQuery(BaseModel):
-    """Validated evidence-pack parameters: a principle, an optional topic, and the same filters as SearchQuery
-    (tests/api/test_evidence.py checks that the two declare the filters alike)."""
+class EvidenceQuery(FilterParams):
+    """Validated evidence-pack parameters: a principle (required here), an optional topic, the filters search has,
+    a limit and a format."""
 
-    principle: int = Field(..., ge=1, le=10, description="Principle id, 1–10.")
+    principle: int = Field(..., ge=1, le=10, description="Principle id, 1–10.")  # type: ignore[assignment]
     q: str | None = Field(None, max_length=MAX_QUERY_CHARS, description="Optional topic.")
-    council: str | None = Field(
-        None, max_length=200, description="Lead or partner council (case-insensitive substring)."
-    )
-    year_from: int | None = Field(None, ge=1900, le=2100)
-    year_to: int | None = Field(None, ge=1900, le=2100)
-    type: DocumentType | None = None
-    document: str | None = Field(None, max_length=200, description="Only this document id.")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many passages in all (3 per project).")
     format: Literal["json", "md", "csv", "docx"] = "json"
 
@@ -206,22 +205,6 @@ class EvidenceQuery(BaseModel):
     @classmethod
     def _topic(cls, value: str | None) -> str | None:
         return clean_text(value) or None if value is not None else None
-
-    @field_validator("council", "document")
-    @classmethod
-    def _blank_is_none(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
-
-    def filters(self) -> Filters:
-        """The kb filters (which reject an inverted year range themselves)."""
-        return Filters(
-            principle=self.principle,
-            council=self.council,
-            year_from=self.year_from,
-            year_to=self.year_to,
-            type=self.type,
-            document_id=self.document,
-        )
 
 
 class EvidenceResponse(BaseModel):

@@ -14,7 +14,6 @@ import httpx
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from api.schemas import EvidenceQuery, SearchQuery
 from kb.index import KnowledgeBase
 from kb.navigation import is_navigation
 from tests.conftest import LiveServer
@@ -389,14 +388,6 @@ def test_bad_filters_get_exact_error_bodies(http: httpx.Client, params: dict, st
     assert response.status_code == status
     assert response.headers["content-type"] == "application/json"
     assert response.json() == body
-
-
-def test_evidence_and_search_declare_the_filters_alike() -> None:
-    """The two query models are written out separately; this keeps their filters from drifting apart."""
-    search, pack = SearchQuery.model_fields, EvidenceQuery.model_fields
-    for name in ("council", "year_from", "year_to", "type", "document"):
-        assert (pack[name].annotation, pack[name].metadata) == (search[name].annotation, search[name].metadata), name
-    assert pack["principle"].metadata == search["principle"].metadata  # required here, optional in search
 
 
 # ---- the downloads say which filters made them, and link to the cited page ------------------------------------
