@@ -27,6 +27,7 @@ from ingest.document_principles import FEATURES, MODEL_FILE, DocumentPrincipleMo
 from ingest.markdown import markdown_to_extraction
 from ingest.tag import Tagger, tagger_for
 from kb.embed import Embedder
+from kb.passage import TaggedPassage
 from kb.table import embedding_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -48,7 +49,7 @@ class LabelledDocument:
 @dataclass
 class TaggedDocument:
     document: LabelledDocument
-    scores: np.ndarray  # (n_passages, 10) passage tagger scores
+    passages: list[TaggedPassage]
     embeddings: np.ndarray  # (n_passages, d)
 
 
@@ -73,16 +74,19 @@ def tag_documents(documents: list[LabelledDocument], embedder: Embedder, tagger:
         extraction = markdown_to_extraction(f"# {document.title}\n\n{document.text}")
         _, passages = chunk(document.id, "evaluation", extraction.blocks)
         embeddings = embedder.embed_passages([embedding_text(document.title, p.heading_path, p.text) for p in passages])
-        scores = tagger.scores([p.text for p in passages], embeddings)
-        tagged.append(TaggedDocument(document, scores, embeddings))
+        tagged.append(TaggedDocument(document, tagger.tag(passages, embeddings), embeddings))
     return tagged
 
 
-def _fit(features: np.ndarray, truth: np.ndarray) -> tuple[DocumentPrincipleModel, dict[str, object]]:
-    """Choose C and the thresholds by leave-one-project-out on these documents only, then fit on all of them."""
+def _fit(
+    features: np.ndarray, truth: np.ndarray, evidenced: np.ndarray
+) -> tuple[DocumentPrincipleModel, dict[str, object]]:
+    """Choose C and the thresholds by leave-one-project-out on these documents only, then fit on all of them.
+    A principle a passage is tagged with is met whatever its probability (`evidenced`), so the thresholds are
+    chosen for the rest."""
     best: tuple[float, float, np.ndarray] | None = None
     for c in C_GRID:
-        held_out = _leave_one_out(features, truth, c)
+        held_out = np.where(evidenced, 1.0, _leave_one_out(features, truth, c))
         thresholds = best_thresholds(truth, held_out)
         macro = float(prf(truth, held_out >= thresholds)["macro_f1"])  # type: ignore[arg-type]
         if best is None or macro > best[0]:
@@ -109,22 +113,33 @@ def evaluate_principles(embedder: Embedder, train: bool = False) -> dict[str, ob
     passage_thresholds = tagger.thresholds()
     tagged = tag_documents(documents, embedder, tagger)
     truth = np.array([[pid in t.document.declared for pid in range(1, 11)] for t in tagged])
-    features = np.array([document_features(t.scores, passage_thresholds, t.embeddings, tagger.space) for t in tagged])
+    reader = DocumentTagger(tagger.space, passage_thresholds, None)
+    read = [reader.read(t.passages, t.embeddings) for t in tagged]
+    features = np.array(
+        [
+            document_features(scores, passage_thresholds, t.embeddings[rows], tagger.space)
+            for t, (rows, scores, _) in zip(tagged, read, strict=True)
+        ]
+    )
+    evidenced = np.array([(scores >= passage_thresholds).any(axis=0) for _, scores, _ in read])
     with_text = np.array([bool(t.document.text.strip()) for t in tagged])
 
     # Nested leave-one-project-out: each held-out project's verdict comes from a model (C, thresholds, weights)
-    # chosen and fitted without it.
+    # chosen and fitted without it, applied by the product's own DocumentTagger.
     predicted = np.zeros(truth.shape, dtype=bool)
-    probabilities = np.zeros(truth.shape)
     chosen_c: list[float] = []
     for i in range(len(tagged)):
         keep = np.arange(len(tagged)) != i
-        model, notes = _fit(features[keep], truth[keep])
-        probabilities[i] = model.probabilities(features[i])
-        predicted[i] = DocumentTagger(tagger.space, passage_thresholds, model).met(probabilities[i], tagged[i].scores)
+        model, notes = _fit(features[keep], truth[keep], evidenced[keep])
+        found = DocumentTagger(tagger.space, passage_thresholds, model).principles(
+            tagged[i].passages, tagged[i].embeddings
+        )
+        predicted[i] = [p.met for p in found]
         chosen_c.append(float(notes["C"]))  # type: ignore[arg-type]
 
-    previous_rule = np.array([(t.scores >= passage_thresholds).any(axis=0) for t in tagged])
+    previous_rule = np.array(
+        [[pid in {q for p in t.passages for q in p.principles} for pid in range(1, 11)] for t in tagged]
+    )
     closeness = np.array([tagger.space.description_vectors @ _centre(t.embeddings) for t in tagged])
     bar = max(THRESHOLDS - 0.3, key=lambda b: float(prf(truth, closeness >= b)["macro_f1"]))  # type: ignore[arg-type]
 
@@ -160,7 +175,7 @@ def evaluate_principles(embedder: Embedder, train: bool = False) -> dict[str, ob
             for i, t in enumerate(tagged)
         ],
     }
-    model, notes = _fit(features, truth)
+    model, notes = _fit(features, truth, evidenced)
     results["shipped"] = {
         **notes,
         "coef": dict(zip(FEATURES, model.coef.round(3).tolist(), strict=True)),

@@ -127,17 +127,22 @@ class DocumentTagger:
             return np.asarray(evidenced)
         return np.asarray(evidenced | (probabilities >= self.model.thresholds))
 
-    def principles(self, passages: list[TaggedPassage], embeddings: np.ndarray) -> list[DocumentPrinciple]:
-        """All ten, in id order. Navigation passages (contents, reading lists, covers: kb/navigation.py) are not
-        evidence: they are left out of the features and the evidence, and a document made only of them (a
-        blank-page notice, a reading list) meets no principle."""
-        if not passages:
-            return []
+    def read(self, passages: list[TaggedPassage], embeddings: np.ndarray) -> tuple[list[int], np.ndarray, bool]:
+        """The rows the document's principles are read from, their (rows, 10) passage scores, and whether the
+        document has any passage of substance. Navigation passages (contents, reading lists, covers:
+        kb/navigation.py) are not evidence; a document made only of them keeps its rows but meets nothing."""
         substantive = [i for i, p in enumerate(passages) if not is_navigation(p.text, p.heading_path)]
         rows = substantive or list(range(len(passages)))
         scores = np.array([[s.score for s in passages[i].scores] for i in rows], dtype=np.float64)
+        return rows, scores, bool(substantive)
+
+    def principles(self, passages: list[TaggedPassage], embeddings: np.ndarray) -> list[DocumentPrinciple]:
+        """All ten, in id order, each with its score, verdict and best passages (see `read` for navigation)."""
+        if not passages:
+            return []
+        rows, scores, substantive = self.read(passages, embeddings)
         probabilities = self.probabilities(scores, embeddings[rows])
-        met = self.met(probabilities, scores) & bool(substantive)
+        met = self.met(probabilities, scores) & substantive
         found = []
         for j, principle in enumerate(self.space.principles):
             column = scores[:, j]
