@@ -1,19 +1,32 @@
 """HTML → blocks with BeautifulSoup. Site furniture (header, nav, footer, cookie banners, scripts) is dropped;
 the main content (main/article, else body) is walked in document order.
+
+The tree is walked once, with an explicit stack rather than recursion, so a page nested thousands of
+elements deep neither exhausts Python's recursion limit nor costs more than its size: furniture is skipped
+where it is met (never searched for and decomposed, which rescans subtrees), and each block's text is read
+from its own subtree, which the walk then leaves. Containers nested deeper than `MAX_DEPTH` are not walked
+further: each is flattened into one paragraph of its text, and the extraction carries a warning saying so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
+from bs4.element import PreformattedString
 
 from ingest.blocks import Block, Extraction
 from ingest.clean import normalise_spaces
 from ingest.text import decode_text
 
-_FURNITURE = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template", "svg"]
+MAX_DEPTH = 200
+_FURNITURE = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template", "svg"}
 _FURNITURE_CLASSES = ("cookie", "banner", "breadcrumb", "skip", "share", "menu")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_PARAGRAPHS = {"p", "blockquote", "figcaption", "dt", "dd"}
+_NO_LOOSE_TEXT = {"ul", "ol", "table", "tr"}
+_INLINE = {"a", "abbr", "b", "cite", "code", "em", "i", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "u"}
 
 
 def extract_html(path: Path) -> Extraction:
@@ -26,38 +39,52 @@ def html_to_extraction(source: str) -> Extraction:
     title = normalise_spaces(title_tag.get_text()) if title_tag else None
     meta_author = soup.find("meta", attrs={"name": "author"})
     author = meta_author.get("content") if isinstance(meta_author, Tag) else None
-    for tag in soup.find_all(_FURNITURE):
-        tag.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with(" ")
-    for tag in soup.find_all(True):
-        if tag.decomposed:
-            continue
-        classes = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
-        if any(word in classes.lower() for word in _FURNITURE_CLASSES):
-            tag.decompose()
-    root = soup.find("main") or soup.find("article") or soup.body or soup
-    blocks: list[Block] = []
-    _walk(root, blocks)
+    root = _first(soup, "main") or _first(soup, "article") or soup.body or soup
+    warnings: list[str] = []
+    blocks = _blocks(root, warnings)
     h1 = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
-    return Extraction(blocks=blocks, page_count=1, title=h1 or title, author=str(author) if author else None)
+    return Extraction(
+        blocks=blocks,
+        page_count=1,
+        title=h1 or title,
+        author=str(author) if author else None,
+        warnings=warnings,
+    )
 
 
-def _walk(node: Tag, blocks: list[Block]) -> None:
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            text = " ".join(str(child).split())
-            if text and child.parent is node and node.name not in ("ul", "ol", "table", "tr"):
-                blocks.append(Block("paragraph", text, 1))
+def _first(soup: BeautifulSoup, name: str) -> Tag | None:
+    """The first `name` element that is not inside furniture (a <main> inside a cookie banner is no main)."""
+    for tag in soup.find_all(name, limit=20):
+        if not any(_is_furniture(parent) for parent in tag.parents if isinstance(parent, Tag)):
+            return tag
+    return None
+
+
+def _blocks(root: Tag, warnings: list[str]) -> list[Block]:
+    """Blocks in document order. The stack holds one iterator over children per open container."""
+    blocks: list[Block] = []
+    flattened = 0
+    stack: list[tuple[Tag, Iterator[PageElement]]] = [(root, iter(root.children))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
             continue
         if not isinstance(child, Tag):
+            if _is_text(child) and node.name not in _NO_LOOSE_TEXT:
+                text = " ".join(str(child).split())
+                if text:
+                    blocks.append(Block("paragraph", text, 1))
+            continue
+        if _is_furniture(child):
             continue
         name = child.name or ""
-        if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        if name in _HEADINGS:
             text = _text(child)
             if text:
                 blocks.append(Block("heading", text, 1, level=int(name[1])))
-        elif name in ("p", "blockquote", "figcaption", "dt", "dd"):
+        elif name in _PARAGRAPHS:
             text = _text(child)
             if text:
                 blocks.append(Block("paragraph", text, 1))
@@ -66,14 +93,53 @@ def _walk(node: Tag, blocks: list[Block]) -> None:
             if text:
                 blocks.append(Block("item", text, 1))
         elif name == "tr":
-            cells = [_text(c) for c in child.find_all(["td", "th"])]
+            cells = [_text(c) for c in child.find_all(["td", "th"], recursive=False)]
             if any(cells):
                 blocks.append(Block("row", " | ".join(cells), 1))
+        elif len(stack) >= MAX_DEPTH:
+            text = _text(child, spaced=True)
+            if text:
+                blocks.append(Block("paragraph", text, 1))
+                flattened += 1
         else:
-            _walk(child, blocks)
+            stack.append((child, iter(child.children)))
+    if flattened:
+        warnings.append(
+            f"HTML nested more than {MAX_DEPTH} elements deep: {flattened} deeper part(s) kept as plain paragraphs"
+        )
+    return blocks
 
 
-def _text(tag: Tag) -> str:
+def _text(tag: Tag, spaced: bool = False) -> str:
     """A block's text with source line breaks and runs of whitespace collapsed to single spaces. Inline
-    markup is concatenated as written, so "<b>co</b>operative" stays one word."""
-    return " ".join(normalise_spaces(tag.get_text()).split())
+    markup is concatenated as written, so "<b>co</b>operative" stays one word; <br> is a space; furniture
+    and comments inside the block are left out. `spaced` (for flattened containers) also puts a space at
+    the start of every element that is not inline, so two paragraphs do not run together. Iterative."""
+    pieces: list[str] = []
+    stack: list[Iterator[PageElement]] = [iter(tag.children)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif isinstance(child, Tag):
+            if child.name == "br" or (spaced and child.name not in _INLINE):
+                pieces.append(" ")
+            if child.name != "br" and not _is_furniture(child):
+                stack.append(iter(child.children))
+        elif _is_text(child):
+            pieces.append(str(child))
+    return " ".join(normalise_spaces("".join(pieces)).split())
+
+
+def _is_text(element: PageElement) -> bool:
+    """Readable text: not a comment, doctype, declaration or processing instruction."""
+    return isinstance(element, NavigableString) and (
+        not isinstance(element, PreformattedString) or isinstance(element, CData)
+    )
+
+
+def _is_furniture(tag: Tag) -> bool:
+    if tag.name in _FURNITURE:
+        return True
+    classes = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
+    return any(word in classes.lower() for word in _FURNITURE_CLASSES)

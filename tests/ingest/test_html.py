@@ -1,10 +1,14 @@
-"""HTML → blocks: furniture dropped, headings by tag level, list items, table rows, whitespace collapsed."""
+"""HTML → blocks: furniture dropped, headings by tag level, list items, table rows, whitespace collapsed;
+deep nesting walked without recursion, flattened past the depth cap, in work linear in the page's size."""
 
 from __future__ import annotations
 
+import pytest
+
+import ingest.html as html_module
 from ingest.blocks import Block
 from ingest.chunk import ChunkParams, chunk
-from ingest.html import extract_html, html_to_extraction
+from ingest.html import MAX_DEPTH, extract_html, html_to_extraction
 from tests.conftest import CORPUS
 
 PAGE = """<!doctype html><html><head><title>Site | Food Policy</title><meta name="author" content="Ann Smith">
@@ -62,3 +66,67 @@ def test_corpus_pages_have_no_furniture_and_no_raw_line_breaks() -> None:
         assert extraction.blocks, page
         assert extraction.blocks[0].kind == "heading" and extraction.blocks[0].level == 1, page
         assert all("\n" not in b.text and "  " not in b.text for b in extraction.blocks), page
+
+
+def test_nesting_deeper_than_the_cap_is_flattened_into_one_paragraph_with_a_warning() -> None:
+    deep = "<div>" * 5000 + "<p>Deep <b>co</b>operative text.</p><!-- a comment --><p>More deep text.</p>"
+    source = f"<html><body><h1>Title</h1>{deep}{'</div>' * 5000}<p>After.</p></body></html>"
+
+    extraction = html_to_extraction(source)
+
+    assert extraction.blocks == [
+        Block("heading", "Title", 1, level=1),
+        Block("paragraph", "Deep cooperative text. More deep text.", 1),
+        Block("paragraph", "After.", 1),
+    ]
+    assert extraction.warnings == [
+        f"HTML nested more than {MAX_DEPTH} elements deep: 1 deeper part(s) kept as plain paragraphs"
+    ]
+
+
+def test_content_up_to_the_cap_keeps_its_structure() -> None:
+    inner = "<h2>Section</h2><ul><li>One</li><li>Two</li></ul>"
+    source = "<body>" + "<div>" * (MAX_DEPTH - 2) + inner + "</div>" * (MAX_DEPTH - 2) + "</body>"
+
+    extraction = html_to_extraction(source)
+
+    assert extraction.blocks == [
+        Block("heading", "Section", 1, level=2),
+        Block("item", "One", 1),
+        Block("item", "Two", 1),
+    ]
+    assert extraction.warnings == []
+
+
+def test_furniture_and_comments_inside_blocks_are_left_out() -> None:
+    source = (
+        "<main><p>Kept <script>var x = 1;</script>text<!-- hidden --> "
+        '<span class="share-buttons">Share this</span>here.</p>'
+        '<div id="cookie-notice"><p>We use cookies</p></div><nav><p>Menu</p></nav></main>'
+    )
+
+    assert html_to_extraction(source).blocks == [Block("paragraph", "Kept text here.", 1)]
+
+
+@pytest.mark.parametrize("closed", [True, False])
+def test_the_walk_visits_each_element_a_bounded_number_of_times(closed: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work, not wall-clock: the furniture check runs about once per element, so 4x the elements is 4x the
+    work (before the rewrite, finding each element's flag rescanned its subtree: quadratic)."""
+    calls = 0
+    real = html_module._is_furniture
+
+    def counting(tag):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return real(tag)
+
+    monkeypatch.setattr(html_module, "_is_furniture", counting)
+    counts = []
+    for depth in (2000, 8000):
+        calls = 0
+        close = "</span></div>" * depth if closed else ""
+        extraction = html_to_extraction("<body>" + "<div><span>" * depth + "<p>Text.</p>" + close + "</body>")
+        assert [b.text for b in extraction.blocks] == ["Text."]
+        counts.append(calls)
+    assert counts[1] <= 4 * counts[0] + 10
+    assert counts[0] <= 2 * 2000 + 10
