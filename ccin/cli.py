@@ -42,7 +42,9 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, prune: bool, as_json: bool) -> None:
-    """Index files and folders (PDF, HTML, Markdown, text). Unchanged files are skipped."""
+    """Index files and folders (PDF, HTML, Markdown, text). Unchanged files are skipped.
+
+    Exits 1 when any file failed (each is listed with its reason; the rest are still indexed)."""
     from tqdm import tqdm
 
     from ingest.chunk import ChunkParams
@@ -70,6 +72,8 @@ def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, 
     if bar is not None:
         bar.close()
     click.echo(report_json(report) if as_json else report.summary())
+    if report.count("failed"):
+        sys.exit(1)  # the files that could be read are indexed; the exit code says some could not
 
 
 @cli.command()

@@ -2,7 +2,9 @@
 
 Each document is committed on its own (kb/index.py), so a batch killed part-way keeps every document it
 finished and the next run picks up the rest. A file that cannot be read is reported with its reason and
-skipped; the batch goes on.
+skipped; the batch goes on. Extraction and chunking are guarded per file against any Exception (a file nested
+deep enough to exhaust the recursion limit, or big enough to exhaust memory, included), so one bad file is one
+"FAILED" line, never a traceback that stops the files after it.
 """
 
 from __future__ import annotations
@@ -161,17 +163,20 @@ class Ingestor:
                 return FileOutcome(path, "unchanged", document_id=existing_id, pages=current.pages)
         try:
             extraction = EXTRACTORS[suffix](path)
-        except UnreadableDocument as exc:
-            return FileOutcome(path, "failed", exc.message)
+            meta = catalogued or infer_meta(path, extraction)
+        except Exception as exc:  # one bad file never stops the batch
+            return FileOutcome(path, "failed", failure_reason(exc))
         extract_seconds = time.perf_counter() - started
-        meta = catalogued or infer_meta(path, extraction)
         current = self.kb.registry.get(meta.id)
         if current is not None and current.version == version:
             return FileOutcome(path, "unchanged", document_id=meta.id, pages=current.pages)
         if current is not None and current.source and Path(current.source) != path and Path(current.source).exists():
             return FileOutcome(path, "failed", f"document id {meta.id!r} is already used by {current.source}")
         started = time.perf_counter()
-        _, passages = chunk(meta.id, version, extraction.blocks, self.params)
+        try:
+            _, passages = chunk(meta.id, version, extraction.blocks, self.params)
+        except Exception as exc:  # as for extraction
+            return FileOutcome(path, "failed", failure_reason(exc, stage="split into passages"))
         if not passages:
             return FileOutcome(path, "failed", "no text found after cleaning")
         stages = {"chunk": time.perf_counter() - started}
@@ -251,6 +256,26 @@ class Ingestor:
                 self.kb.delete(document.meta.id)
                 removed.append(document.meta.id)
         return removed
+
+
+_LIMITS = {
+    RecursionError: "nested too deeply",
+    MemoryError: "too large to hold in memory",
+}
+
+
+def failure_reason(exc: Exception, stage: str = "read") -> str:
+    """One line saying why a file failed. A domain error says it in its own words; anything else (a bug, or
+    a file that exhausts the recursion limit or memory) is named with its exception type, so the batch can
+    report it and go on. KeyboardInterrupt and SystemExit are not Exceptions and are never caught here."""
+    if isinstance(exc, UnreadableDocument):
+        return exc.message
+    detail = next((text for kind, text in _LIMITS.items() if isinstance(exc, kind)), None)
+    if detail is None:
+        detail = " ".join(str(exc).split())
+        detail = detail if len(detail) <= 160 else detail[:159] + "…"
+    named = f"({type(exc).__name__})"
+    return f"could not be {stage}: {detail} {named}" if detail else f"could not be {stage} {named}"
 
 
 def load_catalogue(explicit: Path | None, paths: list[Path]) -> Catalogue:

@@ -1,6 +1,7 @@
 """Keeping the index current, on small private indexes of PDFs built by the tests: unchanged files skipped,
 changed files replaced, pruning, uncatalogued files, a batch killed with SIGKILL, bad input, damaged PDFs,
-and near-duplicate members' packs (on the shared sample index)."""
+a file whose extraction raises anything at all, deeply nested HTML, the exit code, and near-duplicate
+members' packs (on the shared sample index)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from ccin.cli import cli
 from ingest.catalogue import Catalogue, document_id_for
 from ingest.chunk import ChunkParams
-from ingest.pipeline import Ingestor
+from ingest.pipeline import EXTRACTORS, Ingestor
 from kb.index import KnowledgeBase
 from kb.table import PassageTable
 from tests.conftest import CORPUS, ROOT, SEED_PACKS, SEEDS, make_settings
@@ -296,7 +299,7 @@ def test_bad_input_batch_via_the_cli_reports_each_file_and_indexes_the_rest(tmp_
 
     result = _run_cli("ingest", str(folder), data=data)
 
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # some files failed
     assert "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
     failed = {
@@ -334,9 +337,9 @@ def test_malformed_pdf_corpus_never_crashes_and_every_file_is_indexed_or_reporte
 
     result = _run_cli("ingest", str(folder), "--json", data=data)
 
-    assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     report = json.loads(result.stdout)
+    assert result.returncode == (1 if report["failed"] else 0), result.stderr
     files = {Path(f["path"]).name: f for f in report["files"]}
     assert sorted(files) == sorted(p.name for p in variants)
     registry = {d.meta.id: d for d in KnowledgeBase(make_settings(data)).registry.all()}
@@ -383,3 +386,103 @@ def test_seed_members_packs_are_near_duplicates_sharing_dup_groups(kb: Knowledge
         str(m["dup_group"]) for m, doc in zip(table.metas, table.document_id, strict=True) if doc not in (first, second)
     }
     assert not shared & others
+
+
+def _prose(path: Path, topic: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"{topic.capitalize()} club\n\nThe council and its tenants ran a {topic} club together for three years.\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_any_exception_in_one_file_is_one_failed_line_the_batch_goes_on_and_the_cli_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "inbox"
+    _prose(folder / "a-food.txt", "food")
+    failures: dict[str, Exception] = {
+        "b-deep.md": RecursionError("maximum recursion depth exceeded while calling a Python object"),
+        "c-huge.md": MemoryError(),
+        "d-buggy.md": ValueError("unexpected token\n  at line 3"),
+    }
+    for name in failures:
+        (folder / name).write_text("# Heading\n\nSome text.\n", encoding="utf-8")
+    _prose(folder / "e-energy.txt", "energy")
+
+    def extract(path: Path) -> None:
+        raise failures[path.name]
+
+    monkeypatch.setitem(EXTRACTORS, ".md", extract)
+    data = tmp_path / "data"
+
+    result = CliRunner().invoke(cli, ["--data-dir", str(data), "ingest", str(folder)])
+
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.stdout.splitlines()
+    assert [ln for ln in lines if ln.startswith("FAILED")] == [
+        f"FAILED  {folder / 'b-deep.md'}: could not be read: nested too deeply (RecursionError)",
+        f"FAILED  {folder / 'c-huge.md'}: could not be read: too large to hold in memory (MemoryError)",
+        f"FAILED  {folder / 'd-buggy.md'}: could not be read: unexpected token at line 3 (ValueError)",
+    ]
+    assert [ln.split(" → ")[0] for ln in lines if ln.startswith("indexed")] == [
+        f"indexed   {folder / 'a-food.txt'}",
+        f"indexed   {folder / 'e-energy.txt'}",
+    ]
+    assert lines[-1].startswith("2 indexed, 0 unchanged, 3 failed · 2 pages, 2 passages in ")
+    assert [d.meta.id for d in KnowledgeBase(make_settings(data)).registry.all()] == ["a-food", "e-energy"]
+    _assert_consistent(data)
+
+
+def test_a_failure_while_chunking_is_reported_for_that_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def chunk(*args: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("ingest.pipeline.chunk", chunk)
+    outcome = _ingestor(tmp_path / "data", Catalogue.empty()).ingest_file(_prose(tmp_path / "food.txt", "food"))
+
+    assert (outcome.status, outcome.reason) == (
+        "failed",
+        "could not be split into passages: nested too deeply (RecursionError)",
+    )
+
+
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt, SystemExit])
+def test_an_interrupt_is_not_swallowed_as_a_failed_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interrupt: type[BaseException]
+) -> None:
+    def extract(path: Path) -> None:
+        raise interrupt()
+
+    monkeypatch.setitem(EXTRACTORS, ".txt", extract)
+    folder = tmp_path / "inbox"
+    _prose(folder / "food.txt", "food")
+
+    with pytest.raises(interrupt):
+        _ingestor(tmp_path / "data", Catalogue.empty()).run([folder])
+
+
+def test_deeply_nested_html_ingests_and_the_cli_exits_0(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    text = "<p>Tenants of the food club cooked together every week.</p>"
+    (folder / "deep.html").write_text(
+        "<html><body>" + "<div>" * 1000 + text + "</div>" * 1000 + "<p>After the nesting.</p></body></html>",
+        encoding="utf-8",
+    )
+    (folder / "unclosed.html").write_text("<html><body>" + "<div><span>" * 5000 + text, encoding="utf-8")
+    _prose(folder / "plain.txt", "energy")
+    data = tmp_path / "data"
+
+    result = CliRunner().invoke(cli, ["--data-dir", str(data), "ingest", str(folder)])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("3 indexed, 0 unchanged, 0 failed · ")
+    kb = KnowledgeBase(make_settings(data))
+    table = kb.table(fresh=True)
+    texts = {d: t for t, d in zip(table.texts, table.document_id, strict=True)}
+    assert texts["deep"] == "Tenants of the food club cooked together every week.\n\nAfter the nesting."
+    assert texts["unclosed"] == "Tenants of the food club cooked together every week."
+    assert "HTML nested more than 200 elements deep" in result.stdout
