@@ -4,11 +4,13 @@ The document's cleaned text is its blocks joined in order (a newline between con
 rows, a blank line elsewhere). Passages are non-overlapping spans of that text, so concatenating them with the
 whitespace between them gives the cleaned text back exactly.
 
-Rules, applied block by block (blocks longer than `max_words` are first cut at sentence ends, and a sentence
-longer than that at word boundaries):
+Rules, applied block by block (blocks longer than `max_words` words or `MAX_PASSAGE_CHARS` characters are
+first cut at sentence ends, a sentence still too long at word boundaries, and a single word longer than
+`MAX_PASSAGE_CHARS` (a pasted data blob, a run with no spaces) into pieces of that many characters):
 - a heading starts a new passage once the current one holds `min_words` words of content, so headings lead
   the text they introduce and never end a passage;
-- a passage closes at the first block boundary at or past `target_words`, and never grows past `max_words`;
+- a passage closes at the first block boundary at or past `target_words`, and never grows past `max_words`
+  words or `MAX_PASSAGE_CHARS` characters;
 - a last passage shorter than `min_words` joins the previous one when the two fit within `max_words`.
 Each passage records its page span, the heading path in force at its first content, and its character offsets.
 Ids hash the document id, its version and the passage text, so re-ingesting the same file gives the same ids.
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from ingest.blocks import Block
 from kb.passage import Passage
 
+MAX_PASSAGE_CHARS = 4000  # about twice the longest passage of ordinary prose at max_words
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"(‘])")
 
 
@@ -78,7 +81,11 @@ def chunk(
         if (
             current
             and content
-            and ((is_heading and content >= params.min_words) or content + unit.words > params.max_words)
+            and (
+                (is_heading and content >= params.min_words)
+                or content + unit.words > params.max_words
+                or unit.end - current[0].start > MAX_PASSAGE_CHARS
+            )
         ):
             groups.append(current)
             current, content = [], 0
@@ -95,6 +102,7 @@ def chunk(
             groups
             and last_content < params.min_words
             and previous_words + sum(u.words for u in current) <= params.max_words
+            and current[-1].end - groups[-1][0].start <= MAX_PASSAGE_CHARS
         ):
             groups[-1].extend(current)
         else:
@@ -128,7 +136,7 @@ def _units(text: str, blocks: list[Block], spans: list[tuple[int, int]], max_wor
     units = []
     for block, (start, end) in zip(blocks, spans, strict=True):
         words = len(text[start:end].split())
-        if words <= max_words or block.kind == "heading":
+        if (words <= max_words or block.kind == "heading") and end - start <= MAX_PASSAGE_CHARS:
             units.append(_Unit(start, end, words, block))
             continue
         for piece_start, piece_end in _split_long(text, start, end, max_words):
@@ -137,17 +145,28 @@ def _units(text: str, blocks: list[Block], spans: list[tuple[int, int]], max_wor
 
 
 def _split_long(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
-    """Cut [start, end) at sentence ends; cut any sentence still too long at word boundaries."""
+    """Cut [start, end) at sentence ends; cut any sentence still too long at word boundaries, and any word
+    longer than MAX_PASSAGE_CHARS into pieces of that length. One pass over the text: linear in its length."""
     cuts = [start] + [start + m.end() for m in _SENTENCE_END.finditer(text[start:end])] + [end]
     pieces = []
     for a, b in itertools.pairwise(cuts):
         a, b = _trim(text, a, b)
         if a >= b:
             continue
-        words = [m.span() for m in re.finditer(r"\S+", text[a:b])]
-        for i in range(0, len(words), max_words):
-            chunk_words = words[i : i + max_words]
-            pieces.append((a + chunk_words[0][0], a + chunk_words[-1][1]))
+        piece: tuple[int, int] | None = None
+        count = 0
+        for word in re.finditer(r"\S+", text[a:b]):
+            w_start, w_end = a + word.start(), a + word.end()
+            if piece is not None and (count == max_words or w_end - piece[0] > MAX_PASSAGE_CHARS):
+                pieces.append(piece)
+                piece, count = None, 0
+            while w_end - w_start > MAX_PASSAGE_CHARS:
+                pieces.append((w_start, w_start + MAX_PASSAGE_CHARS))
+                w_start += MAX_PASSAGE_CHARS
+            piece = (piece[0] if piece else w_start, w_end)
+            count += 1
+        if piece is not None:
+            pieces.append(piece)
     return pieces
 
 

@@ -30,6 +30,7 @@ _HYPHEN_PREFIXES = {
     "well",
 }
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
+_TAIL = 120  # longer than any word a line break splits
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 
 
@@ -55,26 +56,36 @@ def normalise_spaces(text: str) -> str:
 
 
 def join_lines(lines: list[str], vocab: Counter[str] | None = None) -> str:
-    """Rejoin hard-wrapped lines into one paragraph, undoing hyphenation at line ends."""
-    out = ""
+    """Rejoin hard-wrapped lines into one paragraph, undoing hyphenation at line ends.
+
+    Linear in the paragraph's length: the pieces are collected in a list and each line-end question is asked
+    of the joined text's last `_TAIL` characters only (the word broken at the line end), never of all of it."""
+    vocab = vocab if vocab is not None else Counter()
+    parts: list[str] = []
+    tail = ""  # the joined text's last _TAIL characters
     for raw in lines:
         line = normalise_spaces(raw)
         if not line:
             continue
-        if not out:
-            out = line
-            continue
-        match = re.search(r"([A-Za-z][A-Za-z'’-]*)-$", out)
-        first_word = re.match(r"[a-z][A-Za-z'’-]*", line)
-        if re.search(r"[0-9]-$", out) and re.match(r"[A-Za-z0-9]", line):
-            out = out + line  # "20-" + "year": a break after a real hyphen
-        elif match and first_word:
-            head, tail = match.group(1), first_word.group(0)
-            keep = _keep_hyphen(head, tail, vocab or Counter())
-            out = out[:-1] + ("-" if keep else "") + line
+        if not parts:
+            joiner = ""
+        elif not tail.endswith("-"):
+            joiner = " "
+        elif re.search(r"[0-9]-$", tail) and re.match(r"[A-Za-z0-9]", line):
+            joiner = ""  # "20-" + "year": a break after a real hyphen
         else:
-            out = out + " " + line
-    return out
+            match = re.search(r"([A-Za-z][A-Za-z'’-]*)-$", tail)
+            first_word = re.match(r"[a-z][A-Za-z'’-]*", line)
+            if match and first_word:
+                if not _keep_hyphen(match.group(1), first_word.group(0), vocab):
+                    parts[-1] = parts[-1][:-1]
+                    tail = tail[:-1]
+                joiner = ""
+            else:
+                joiner = " "
+        parts.append(joiner + line)
+        tail = (tail + joiner + line)[-_TAIL:]
+    return "".join(parts)
 
 
 def _keep_hyphen(head: str, tail: str, vocab: Counter[str]) -> bool:

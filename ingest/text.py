@@ -12,6 +12,10 @@ from ccin.errors import UnreadableDocument
 from ingest.blocks import Block, Extraction
 from ingest.clean import BULLET_RE, ends_sentence, is_page_number, join_lines, normalise_spaces, vocabulary
 
+# Markdown-style bold left in exported text. The span is bounded: unbounded, every "**" without a partner
+# scanned to the end of its line, quadratic in a long line full of them.
+_BOLD_RE = re.compile(r"\*\*(\S(?:[^\n]{0,500}?\S)?)\*\*")
+
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM) or a clear error naming the first bad byte."""
@@ -30,7 +34,7 @@ def extract_text(path: Path) -> Extraction:
 
 
 def text_to_extraction(text: str) -> Extraction:
-    text = re.sub(r"\*\*(\S(?:.*?\S)?)\*\*", r"\1", text)  # Markdown-style bold left in exported text
+    text = _BOLD_RE.sub(r"\1", text)
     raw_pages = text.replace("\r\n", "\n").replace("\r", "\n").split("\f")
     vocab = vocabulary(raw_pages)
     widths = sorted(len(line.rstrip()) for line in text.splitlines() if line.strip())

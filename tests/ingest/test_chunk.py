@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.blocks import Block
-from ingest.chunk import ChunkParams, assemble, chunk
+from ingest.chunk import MAX_PASSAGE_CHARS, ChunkParams, assemble, chunk
+from ingest.markdown import markdown_to_extraction
 from kb.passage import Passage
 
 _WORD = st.sampled_from(
@@ -179,3 +181,24 @@ def test_a_heading_leads_the_text_it_introduces_and_long_blocks_split_at_sentenc
 
 def test_blank_blocks_are_ignored_and_empty_documents_give_no_passages() -> None:
     assert chunk("doc", "v1", [Block("paragraph", "   ", 1)]) == ("", [])
+
+
+def test_a_run_without_spaces_is_cut_into_passages_of_at_most_max_passage_chars() -> None:
+    blob = "x" * 10_000
+    text, passages = chunk("doc", "v1", [Block("paragraph", f"{blob} tail.", 1)])
+
+    _check_no_text_lost(text, passages)
+    assert [len(p.text) for p in passages] == [MAX_PASSAGE_CHARS, MAX_PASSAGE_CHARS, 2000 + len(" tail.")]
+
+
+def test_a_megabyte_one_line_markdown_file_gives_bounded_passages_that_tile_it() -> None:
+    sentence = "The council and its tenants ran the food club together for three years. "
+    source = sentence * (1_000_000 // len(sentence))
+
+    text, passages = chunk("doc", "v1", markdown_to_extraction(source).blocks)
+
+    _check_no_text_lost(text, passages)
+    assert text == source.strip()
+    assert all(len(p.text.split()) <= ChunkParams().max_words for p in passages)
+    assert all(len(p.text) <= MAX_PASSAGE_CHARS for p in passages)
+    assert len(passages) == pytest.approx(len(source.split()) / ChunkParams().target_words, rel=0.05)

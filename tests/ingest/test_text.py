@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ccin.errors import UnreadableDocument
+from ingest.chunk import ChunkParams, chunk
 from ingest.text import decode_text, extract_text, text_to_extraction
 from tests.conftest import SEEDS
 from tests.pdfs import empty_file, latin1_text
@@ -94,3 +95,28 @@ def test_empty_text_file(tmp_path: Path, content: bytes) -> None:
 
 def test_utf8_bom_is_accepted() -> None:
     assert decode_text(b"\xef\xbb\xbfHello there.") == "Hello there."
+
+
+def test_an_8000_line_hard_wrapped_file_gives_passages_that_tile_it(tmp_path: Path) -> None:
+    words = ["council", "tenants", "energy", "food", "housing", "care", "budget", "residents", "network"]
+    lines = []
+    for number in range(8000):
+        line = " ".join(words[(number * 7 + k) % len(words)] for k in range(11))
+        lines.append(line + ("." if number % 7 == 6 else ""))
+    path = tmp_path / "wrapped.txt"
+    path.write_text("Wrapped report\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+
+    extraction = extract_text(path)
+    text, passages = chunk("wrapped", "v1", extraction.blocks)
+
+    assert [b.kind for b in extraction.blocks] == ["heading", "paragraph"]
+    assert extraction.blocks[1].text == " ".join(lines)
+    assert "".join(text[p.char_start : p.char_end] + " " for p in passages).split() == text.split()
+    assert all(len(p.text.split()) <= ChunkParams().max_words + 2 for p in passages)  # + the heading
+    assert len(passages) >= 8000 * 11 / ChunkParams().max_words
+
+
+def test_bold_markers_are_removed_and_a_long_run_of_unpaired_ones_is_kept_as_written() -> None:
+    assert text_to_extraction("A **bold** claim.\n").blocks[0].text == "A bold claim."
+    unpaired = "**a " * 20_000
+    assert text_to_extraction(unpaired).blocks[0].text == unpaired.strip()
