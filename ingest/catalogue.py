@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import ValidationError
@@ -53,6 +54,12 @@ class Catalogue:
             fields.setdefault("id", document_id_for(file))
             fields.setdefault("title", title_from_filename(file))
             fields["file"] = str(raw["file"])
+            for key in ("url", "source_url"):
+                if key in fields:
+                    try:
+                        fields[key] = checked_url(fields[key], assume_https=key == "source_url")
+                    except ValueError as exc:
+                        raise CatalogueError(f"{path}: entry {number} has a bad {key!r}: {exc}") from None
             if fields.get("type") and fields["type"] not in DOCUMENT_TYPES:
                 raise CatalogueError(f"{path}: entry {number} has unknown type {fields['type']!r}")
             try:
@@ -73,6 +80,35 @@ class Catalogue:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?!\d+(?:[/?#]|$))")  # "host:8080/x" is a port
+_HOST_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+
+
+def checked_url(value: object, assume_https: bool = False) -> str:
+    """`value` as an http(s) address a page can link to, or ValueError saying why not.
+
+    Only http and https are allowed: a catalogue's addresses become links, so `javascript:`, `data:` or a
+    spreadsheet formula must never reach a page. With `assume_https`, an address written without a scheme
+    ("bit.ly/CCIN-x", as the network's pages print them) is taken as https; any other scheme is refused."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected an http(s) address, not {value!r}")
+    url = value.strip()
+    scheme = _SCHEME_RE.match(url)
+    if scheme is None and assume_https:
+        url = "https://" + url
+    elif scheme is None or scheme.group(1).lower() not in ("http", "https"):
+        raise ValueError(f"only http(s) addresses are allowed, not {value!r}")
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if (
+        any(ch.isspace() or ch in "\"'<>`" for ch in url)
+        or not parts.netloc.lower().startswith(host)
+        or not _HOST_RE.match(host)
+    ):
+        raise ValueError(f"not a valid web address: {value!r}")
+    return url
 
 
 def document_id_for(path: Path) -> str:

@@ -140,7 +140,7 @@ def test_one_document_has_its_catalogue_metadata(http: httpx.Client, live_server
         "partners": ["Mutual Ventures"],
         "type": "policy-lab",
         "url": f"{live_server.url}/documents/beyond-asset-transfer/file",
-        "source_url": "bit.ly/CCIN-Asset-Transfer",
+        "source_url": "https://bit.ly/CCIN-Asset-Transfer",  # the catalogue says bit.ly/…; served as https
         "inferred_metadata": False,
     }
     import pymupdf

@@ -1,4 +1,5 @@
-"""Catalogue loading and metadata inference for files the catalogue does not list."""
+"""Catalogue loading (addresses checked: http(s) only) and metadata inference for files the catalogue does not
+list."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from ccin.errors import CatalogueError
 from ingest.blocks import Block, Extraction
 from ingest.catalogue import Catalogue, document_id_for, infer_meta, title_from_filename
+from tests.conftest import CORPUS
 
 
 def _write(tmp_path: Path, body: str) -> Path:
@@ -41,6 +43,38 @@ def test_entries_are_keyed_by_resolved_file_with_defaults(tmp_path: Path) -> Non
             "documents:\n  - file: a.pdf\n    year: soon\n",
             "entry 1: Input should be a valid integer, unable to parse string as an integer",
         ),
+        (
+            """documents:\n  - file: a.pdf\n  - file: b.pdf\n    url: '=HYPERLINK("http://evil.example","x")'\n""",
+            """entry 2 has a bad 'url': only http(s) addresses are allowed, not '=HYPERLINK("http://evil.example","x")'""",
+        ),
+        (
+            "documents:\n  - file: a.pdf\n    url: javascript:alert(1)\n",
+            "entry 1 has a bad 'url': only http(s) addresses are allowed, not 'javascript:alert(1)'",
+        ),
+        (
+            "documents:\n  - file: a.pdf\n    url: example.org/a.pdf\n",
+            "entry 1 has a bad 'url': only http(s) addresses are allowed, not 'example.org/a.pdf'",
+        ),
+        (
+            "documents:\n  - file: a.pdf\n    source_url: javascript:alert(1)\n",
+            "entry 1 has a bad 'source_url': only http(s) addresses are allowed, not 'javascript:alert(1)'",
+        ),
+        (
+            "documents:\n  - file: a.pdf\n    source_url: ftp://example.org/a.pdf\n",
+            "entry 1 has a bad 'source_url': only http(s) addresses are allowed, not 'ftp://example.org/a.pdf'",
+        ),
+        (
+            """documents:\n  - file: a.pdf\n    source_url: '=HYPERLINK("http://evil.example","x")'\n""",
+            """entry 1 has a bad 'source_url': not a valid web address: '=HYPERLINK("http://evil.example","x")'""",
+        ),
+        (
+            "documents:\n  - file: a.pdf\n    url: https://user@evil.example/a.pdf\n",
+            "entry 1 has a bad 'url': not a valid web address: 'https://user@evil.example/a.pdf'",
+        ),
+        (
+            "documents:\n  - file: a.pdf\n    url: 42\n",
+            "entry 1 has a bad 'url': expected an http(s) address, not 42",
+        ),
     ],
 )
 def test_bad_catalogues_fail_naming_the_file_and_the_entry(tmp_path: Path, body: str, message: str) -> None:
@@ -50,6 +84,29 @@ def test_bad_catalogues_fail_naming_the_file_and_the_entry(tmp_path: Path, body:
         Catalogue.load(path)
 
     assert raised.value.message == f"{path}: {message}"
+
+
+def test_addresses_are_http_and_a_source_url_without_a_scheme_is_taken_as_https(tmp_path: Path) -> None:
+    body = (
+        "documents:\n"
+        "  - file: a.pdf\n    url: https://example.org/a.pdf\n    source_url: bit.ly/CCIN-x\n"
+        "  - file: b.pdf\n    url: http://Example.org:8080/b.pdf?x=1#top\n    source_url: HTTPS://councils.coop/p\n"
+        "  - file: c.pdf\n    url: ''\n    source_url: www.example.org:8080/c\n"
+    )
+    catalogue = Catalogue.load(_write(tmp_path, body))
+
+    assert [(m.url, m.source_url) for m in (catalogue.get(tmp_path / f) for f in ("a.pdf", "b.pdf", "c.pdf")) if m] == [
+        ("https://example.org/a.pdf", "https://bit.ly/CCIN-x"),
+        ("http://Example.org:8080/b.pdf?x=1#top", "HTTPS://councils.coop/p"),
+        (None, "https://www.example.org:8080/c"),
+    ]
+
+
+def test_the_shipped_catalogue_links_its_sources_over_https() -> None:
+    catalogue = Catalogue.load(CORPUS / "catalogue.yaml")
+    metas = [catalogue.get(f) for f in catalogue.files()]
+
+    assert metas and all(m and m.source_url and m.source_url.startswith("https://") for m in metas)
 
 
 def test_inference_prefers_pdf_title_and_creation_year() -> None:
