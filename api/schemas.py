@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
 from kb.evidence import DEFAULT_LIMIT, MAX_LIMIT
+from kb.facets import FacetCount, Facets
 from kb.filters import Filters
-from kb.results import CitationOut, PassageOut, PrincipleOut, SearchResponse
+from kb.results import CitationOut, PassageOut, PrincipleOut, RelatedPassageOut, SearchResponse
 
 __all__ = [
     "CitationOut",
@@ -22,6 +24,8 @@ __all__ = [
     "EvidenceItem",
     "EvidenceQuery",
     "EvidenceResponse",
+    "FacetCount",
+    "Facets",
     "FilterParams",
     "HealthOut",
     "PassageOut",
@@ -33,6 +37,7 @@ __all__ = [
     "QueryLogEntry",
     "QueryLogOut",
     "ReadyOut",
+    "RelatedPassageOut",
     "SearchQuery",
     "SearchResponse",
     "UnavailableOut",
@@ -41,6 +46,10 @@ __all__ = [
 ]
 
 MAX_QUERY_CHARS = 500
+MAX_OFFSET = 10_000
+Role = Literal[  # kb.filters.ROLE_CHOICES (a test keeps them equal)
+    "body", "navigation", "any", "contents", "references", "acknowledgements", "cover"
+]
 DocumentType = Literal["policy-lab", "policy-prototype", "toolkit", "report", "case-study", "members-pack", "web-page"]
 
 
@@ -81,11 +90,25 @@ class FilterParams(BaseModel):
 
 
 class SearchQuery(FilterParams):
-    """Validated search parameters (shared by GET /search and `ccin search`)."""
+    """Validated search parameters (shared by GET /search and `ccin search`). `role` belongs to search alone:
+    evidence packs share the other filters but never quote navigation."""
 
     q: str = Field(..., description="What to search for.", max_length=MAX_QUERY_CHARS)
-    k: int = Field(10, ge=1, le=100, description="How many results.")
+    k: int = Field(10, ge=1, le=100, description="How many results (the page size).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many results to skip (0 is the first page).")
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
+    role: Role = Field(
+        "body",
+        description="body: leave navigation (contents pages, reading lists, acknowledgements, covers) out; "
+        "navigation: only those; or one kind by name; any: every passage.",
+    )
+    group: Literal["passage", "document"] = Field(
+        "passage", description="document: one result per document, with up to two more of its passages."
+    )
+    sort: Literal["relevance", "newest"] = Field("relevance", description="newest: year descending, then relevance.")
+
+    def filters(self) -> Filters:
+        return replace(super().filters(), role=self.role)
 
     @field_validator("q")
     @classmethod

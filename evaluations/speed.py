@@ -102,6 +102,7 @@ def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTabl
         meta = dict(base.metas[pick])
         meta["year"] = int(2017 + (i % 9))
         meta["dup_group"] = f"s{i}"
+        meta["role"] = str(base.role[pick])
         metas.append(meta)
     keyword = KeywordIndex.build(texts)
     table = PassageTable(
@@ -111,7 +112,7 @@ def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTabl
         metas,
         np.ascontiguousarray(vectors),
         keyword,
-        *_columns(metas),
+        *_columns(metas, texts),
     )
     table.attach_ivf()  # as PassageTable.warm does for a real index
     return table

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ccin.errors import InvalidQuery
 from kb.filters import Filters
 from kb.index import KnowledgeBase
-from kb.navigation import is_navigation
 from kb.results import CitationOut, citation
 from kb.retrieve import Retriever, collapse
 from kb.table import PassageTable
@@ -60,12 +59,14 @@ def evidence(
     order each project first appears."""
     if filters.principle is None:
         raise InvalidQuery("an evidence pack needs a principle")
+    principle = filters.principle
+    filters = replace(filters, role="body")  # whatever the caller asked, navigation is never evidence
     table = kb.table()
     if topic:
         hits = Retriever(kb.embedder).search(table, topic, filters, k=limit * TOPIC_DEPTH, mode="hybrid")
         ranked: Iterable[tuple[int, float]] = ((h.row, h.score) for h in hits)
     else:
-        ranked = _by_principle_score(table, filters, filters.principle)
+        ranked = _by_principle_score(table, filters, principle)
     urls = kb.document_urls()
     groups: dict[str, EvidenceGroup] = {}
     taken = 0
@@ -75,8 +76,6 @@ def evidence(
         meta = table.metas[row]
         group = groups.get(meta["document_id"])
         if group is not None and len(group.passages) >= per_document:
-            continue
-        if is_navigation(table.texts[row], json.loads(meta.get("heading_path", "[]"))):
             continue
         if group is None:
             document_id = meta["document_id"]

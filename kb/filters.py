@@ -1,5 +1,9 @@
 """Search filters and the row mask they select. Applied inside each retriever before fusion, so a filtered
-query still returns k results whenever k passages match."""
+query still returns k results whenever k passages match.
+
+`role` selects passages by what they are (kb/navigation.py): "body" (the default) leaves contents pages, reading
+lists, acknowledgements and covers out, since they point elsewhere instead of answering; "navigation" keeps only
+those, a single role name ("contents", …) only that kind, and "any" every passage."""
 
 from __future__ import annotations
 
@@ -9,7 +13,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ccin.errors import InvalidQuery
+from kb.navigation import ROLES
 from kb.principles import principle_name
+
+ROLE_CHOICES = ("body", "navigation", "any", *ROLES)
+DEFAULT_ROLE = "body"
 
 if TYPE_CHECKING:
     from kb.passage import DocumentMeta
@@ -24,18 +32,27 @@ class Filters:
     year_to: int | None = None
     type: str | None = None
     document_id: str | None = None
+    role: str = DEFAULT_ROLE
 
     def __post_init__(self) -> None:
+        if self.role not in ROLE_CHOICES:
+            raise InvalidQuery(f"unknown role {self.role!r}: use one of {', '.join(ROLE_CHOICES)}")
         if self.principle is not None:
             principle_name(self.principle)
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
             raise InvalidQuery(f"year_from ({self.year_from}) is after year_to ({self.year_to})")
 
     def is_empty(self) -> bool:
-        return all(value is None for value in asdict(self).values())
+        """Whether every row passes (no filter set and every role admitted)."""
+        return self.role == "any" and all(value is None for key, value in asdict(self).items() if key != "role")
 
     def as_dict(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        """The filters that were set; the default role is left out, so an unfiltered search says `{}`."""
+        return {
+            key: value
+            for key, value in asdict(self).items()
+            if value is not None and not (key == "role" and value == DEFAULT_ROLE)
+        }
 
     def admits(self, meta: DocumentMeta) -> bool:
         """Whether a document passes the council, year, type and document filters by its own metadata, with
@@ -56,6 +73,12 @@ class Filters:
         if self.is_empty():
             return None
         mask = np.ones(len(table), dtype=bool)
+        if self.role == "body":
+            mask &= table.role == "body"
+        elif self.role == "navigation":
+            mask &= table.role != "body"
+        elif self.role != "any":
+            mask &= table.role == self.role
         if self.principle is not None:
             mask &= table.tagged_with(self.principle)
         if self.year_from is not None:

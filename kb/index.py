@@ -24,9 +24,11 @@ from ccin.settings import Settings
 from kb.dedupe import assign_groups, near_duplicate_documents
 from kb.documents import DocumentRegistry
 from kb.embed import Embedder, packaged_embedder
+from kb.facets import count_facets
 from kb.filters import Filters
+from kb.listing import listing, page
 from kb.passage import DocumentMeta, DocumentPrinciple, IndexedDocument, TaggedPassage
-from kb.results import SearchResponse, passage_out
+from kb.results import SearchResponse, passage_out, related_out
 from kb.retrieve import Retriever
 from kb.store import PassageStore, StoredRows
 from kb.table import PassageTable
@@ -132,16 +134,46 @@ class KnowledgeBase:
         mode: str = "hybrid",
         base_url: str = "",
         retriever: Retriever | None = None,
+        offset: int = 0,
+        group: str = "passage",
+        sort: str = "relevance",
     ) -> SearchResponse:
+        """A page of k results from `offset` of the query's candidate list (see kb/listing.py), with its total
+        and facet counts."""
         started = time.perf_counter()
         table = self.table()
-        hits = (retriever or Retriever(self.embedder)).search(table, query, filters, k, mode)
-        urls = self.document_urls() if hits else {}
-        results = [passage_out(table, h.row, h.score, query, urls, base_url, h.duplicates) for h in hits]
+        hits = (retriever or Retriever(self.embedder)).candidates(table, query, filters, k, mode)
+        cards = listing(table, hits, group, sort)
+        shown = page(cards, offset, k)
+        urls = self.document_urls() if shown else {}
+        results = [
+            passage_out(
+                table,
+                card.hit.row,
+                card.hit.score,
+                query,
+                urls,
+                base_url,
+                card.hit.duplicates,
+                [related_out(table, h.row, h.score, query) for h in card.more],
+            )
+            for card in shown
+        ]
         took = round((time.perf_counter() - started) * 1000, 2)
         if self.settings.query_log:
             self.registry.log_query(query, filters.as_dict(), mode, len(results), took)
-        return SearchResponse(query=query, took_ms=took, mode=mode, filters=filters.as_dict(), results=results)
+        return SearchResponse(
+            query=query,
+            took_ms=took,
+            mode=mode,
+            filters=filters.as_dict(),
+            group=group,
+            sort=sort,
+            total=len(cards),
+            offset=offset,
+            facets=count_facets(table, cards),
+            results=results,
+        )
 
     def document_urls(self) -> dict[str, str | None]:
         """Catalogue URLs by document id, read from the registry once per index generation, not per query."""

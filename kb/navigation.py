@@ -2,7 +2,8 @@
 contents, a reading list, acknowledgements or a bare cover is never evidence, so evidence packs leave them out.
 
 `navigation_role` names the kind of navigation a passage is, or None for body text. It is pure (text and heading
-path in, a label out), so the same rule can label passages at ingest later. It reads two things:
+path in, a label out), so the same rule labels passages when they are stored (the `role` metadata, "body" for
+None) and labels older stored passages when the search snapshot is built (kb/table.py). It reads two things:
 
 - the heading path: a passage under a heading such as "Contents", "Resources and further reading", "References"
   or "Acknowledgements" (at any level, so a "Network publications" subsection of "Resources" counts) belongs to
@@ -31,6 +32,7 @@ from itertools import pairwise
 from typing import Literal
 
 Role = Literal["contents", "references", "acknowledgements", "cover"]
+ROLES: tuple[Role, ...] = ("contents", "references", "acknowledgements", "cover")
 
 _HEADINGS: dict[Role, re.Pattern[str]] = {
     "contents": re.compile(r"(table of )?contents( page)?|in this (report|document|toolkit|guide)"),

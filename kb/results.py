@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from kb.facets import Facets
 from kb.principles import NAMES
 from kb.snippet import make_snippet
 from kb.table import PassageTable
@@ -33,6 +34,16 @@ class CitationOut(BaseModel):
     label: str
 
 
+class RelatedPassageOut(BaseModel):
+    """Another passage of the same document, shown beneath a grouped result."""
+
+    passage_id: str
+    page: int
+    page_end: int
+    snippet: str
+    score: float
+
+
 class PassageOut(BaseModel):
     passage_id: str
     text: str
@@ -41,7 +52,14 @@ class PassageOut(BaseModel):
     principles: list[PrincipleOut]
     citation: CitationOut
     heading_path: list[str] = Field(default_factory=list)
+    role: str = Field(
+        "body", description="body, or the navigation a passage is: contents, references, acknowledgements, cover."
+    )
     also_in: list[CitationOut] = Field(default_factory=list, description="Other sources of a near-duplicate passage.")
+    also_in_document: list[RelatedPassageOut] = Field(
+        default_factory=list,
+        description="With group=document: up to two more passages of this document, best first, none scoring higher.",
+    )
 
 
 class SearchResponse(BaseModel):
@@ -49,6 +67,11 @@ class SearchResponse(BaseModel):
     took_ms: float
     mode: str
     filters: dict[str, Any] = Field(default_factory=dict)
+    group: str = Field("passage", description="passage: one result per passage; document: one per document.")
+    sort: str = Field("relevance", description="relevance, or newest (year descending, then relevance).")
+    total: int = Field(0, description="Results the query has under these filters (after collapse and grouping).")
+    offset: int = Field(0, description="Index of the first result shown within the `total`.")
+    facets: Facets = Field(default_factory=Facets, description="Counts of the `total` results by value.")
     results: list[PassageOut]
 
 
@@ -108,6 +131,7 @@ def passage_out(
     urls: dict[str, str | None],
     base_url: str,
     duplicates: list[int] | None = None,
+    also_in_document: list[RelatedPassageOut] | None = None,
 ) -> PassageOut:
     meta = table.metas[row]
     document_id = meta["document_id"]
@@ -127,5 +151,19 @@ def passage_out(
         principles=passage_principles(meta),
         citation=citation(meta, urls.get(document_id), base_url),
         heading_path=json.loads(meta.get("heading_path", "[]")),
+        role=str(table.role[row]),
         also_in=also_in,
+        also_in_document=also_in_document or [],
+    )
+
+
+def related_out(table: PassageTable, row: int, score: float, query: str) -> RelatedPassageOut:
+    meta = table.metas[row]
+    page = int(meta.get("page", 1))
+    return RelatedPassageOut(
+        passage_id=table.ids[row],
+        page=page,
+        page_end=int(meta.get("page_end", page)),
+        snippet=make_snippet(table.texts[row], query),
+        score=round(float(score), 6),
     )

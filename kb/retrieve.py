@@ -22,6 +22,9 @@ MODES = ("hybrid", "bm25", "dense")
 # Chosen on the development queries by `python -m evaluations --only retrieval` (see evaluations/results).
 DEFAULT_FUSION = Fusion(strategy="convex", bm25_weight=3.0, dense_weight=1.0, phrase_weight=0.5, coverage_power=2.0)
 COVERAGE_DEPTH = 5  # how many of BM25's top passages are checked for query-word coverage (see kb/fusion.py)
+# How many passages each retriever ranks: at least CANDIDATE_DEPTH (what the evaluation measures, with k = 20),
+# more for a large k. It never depends on the page offset, so pages of one query tile one ranked list.
+CANDIDATE_DEPTH = 100
 
 Scored = list[tuple[int, float]]
 
@@ -98,14 +101,20 @@ class Retriever:
         return Phrase([(row, 1.0) for row in ordered], [set(title_equal.tolist()), set(in_text.tolist())])
 
     def search(self, table: PassageTable, query: str, filters: Filters, k: int, mode: str = "hybrid") -> list[Hit]:
-        """Each retriever ranks only the rows the filters allow (so k results come back whenever k match);
-        hybrid fuses BM25, dense and the phrase list, then puts exact matches first (`guard_exact`)."""
+        """The k best hits (the head of `candidates`)."""
+        return self.candidates(table, query, filters, k, mode)[:k]
+
+    def candidates(self, table: PassageTable, query: str, filters: Filters, k: int, mode: str = "hybrid") -> list[Hit]:
+        """Every hit the retrievers find for the query, best first, near-duplicates collapsed: the candidate set
+        that totals, facets and pages are drawn from. Each retriever ranks only the rows the filters allow (so
+        k results come back whenever k match), `candidate_depth(k)` of them; hybrid fuses BM25, dense and the
+        phrase list, then puts exact matches first (`guard_exact`)."""
         if mode not in MODES:
             raise InvalidQuery(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
         mask = filters.mask(table)
         if mask is not None and not mask.any():
             return []
-        depth = max(50, 5 * k)
+        depth = candidate_depth(k)
         if mode == "bm25":
             ranked = self.bm25(table, query, mask, depth)
         elif mode == "dense":
@@ -117,7 +126,12 @@ class Retriever:
             phrase = self.phrase(table, query, mask, scores)
             coverage = table.coverage(query, [row for row, _ in keyword[:COVERAGE_DEPTH]])
             ranked = guard_exact(self.fusion(keyword, semantic, phrase.ranked, coverage), phrase.tiers)
-        return collapse(table, ranked, k)
+        return collapse(table, ranked, len(ranked))
+
+
+def candidate_depth(k: int) -> int:
+    """How many passages each retriever ranks for a page of k."""
+    return max(CANDIDATE_DEPTH, 5 * k)
 
 
 def _top_masked(scores: np.ndarray, mask: np.ndarray | None, n: int, positive_only: bool) -> Scored:

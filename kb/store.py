@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from kb.navigation import navigation_role
 from kb.passage import DocumentMeta, TaggedPassage
 
 _PAGE = 2000
@@ -121,7 +122,8 @@ class PassageStore:
 def passage_metadata(
     meta: DocumentMeta, version: str, passage: TaggedPassage, dup_group: str, file_format: str = ""
 ) -> dict[str, Any]:
-    """Flat Chroma metadata. Chroma rejects empty lists and None, so absent values are omitted."""
+    """Flat Chroma metadata. Chroma rejects empty lists and None, so absent values are omitted. `role` is the
+    passage's navigation role (kb/navigation.py) or "body", so search can leave navigation out by a mask."""
     record: dict[str, Any] = {
         "document_id": meta.id,
         "doc_version": version,
@@ -135,6 +137,7 @@ def passage_metadata(
         "evidence": json.dumps([s.evidence for s in passage.scores]),
         "dup_group": dup_group,
         "title": meta.title,
+        "role": navigation_role(passage.text, passage.heading_path) or "body",
     }
     if file_format:
         record["format"] = file_format

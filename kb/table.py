@@ -19,6 +19,7 @@ import numpy as np
 
 from kb.ann import IVF_MIN_ROWS, IVFIndex
 from kb.keyword import TOKENIZER_VERSION, KeywordIndex, tokenize
+from kb.navigation import navigation_role
 from kb.store import StoredRows
 
 
@@ -35,6 +36,7 @@ class PassageTable:
     document_id: np.ndarray
     principle_bits: np.ndarray
     councils: list[str]
+    role: np.ndarray  # "body" or a navigation role (kb/navigation.py), per row
     ivf: IVFIndex | None = None  # built for large tables only (see kb/ann.py)
     _tokens_by_row: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)  # see coverage()
 
@@ -151,7 +153,7 @@ class PassageTable:
             metas,
             np.ascontiguousarray(embeddings, dtype=np.float32),
             None,
-            *_columns(metas),
+            *_columns(metas, texts),
         )
         return table
 
@@ -234,14 +236,15 @@ class PassageTable:
         if not len(records) == embeddings.shape[0] == keyword.size == manifest["count"]:
             return None
         metas = [r["meta"] for r in records]
+        texts = [r["text"] for r in records]
         table = cls(
             manifest["generation"],
             [r["id"] for r in records],
-            [r["text"] for r in records],
+            texts,
             metas,
             embeddings,
             keyword,
-            *_columns(metas),
+            *_columns(metas, texts),
         )
         ivf_file = directory / "ivf.npz"
         if ivf_file.is_file():
@@ -269,7 +272,11 @@ def embedding_text(title: str, heading_path: list[str], text: str) -> str:
     return " — ".join([title, *heading_path[-2:]]) + "\n" + text
 
 
-def _columns(metas: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def _columns(
+    metas: list[dict[str, Any]], texts: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """The filter columns. A row stored before passages carried a `role` gets it from its text and heading path
+    here, by the same rule ingest applies (kb/navigation.py), so old indexes filter navigation too."""
     year = np.array([int(m.get("year", -1)) for m in metas], dtype=np.int32)
     doc_type = np.array([m.get("type", "") for m in metas], dtype=object)
     document_id = np.array([m.get("document_id", "") for m in metas], dtype=object)
@@ -278,4 +285,12 @@ def _columns(metas: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.nd
         for principle in meta.get("principles", []) or []:
             bits[i] |= 1 << int(principle)
     councils = ["\n".join(m.get("councils", []) or []).lower() for m in metas]
-    return year, doc_type, document_id, bits, councils
+    role = np.array([_role(m, t) for m, t in zip(metas, texts, strict=True)], dtype=object)
+    return year, doc_type, document_id, bits, councils, role
+
+
+def _role(meta: dict[str, Any], text: str) -> str:
+    stored = meta.get("role")
+    if stored:
+        return str(stored)
+    return navigation_role(text, json.loads(meta.get("heading_path", "[]"))) or "body"

@@ -20,8 +20,18 @@ router = APIRouter(tags=["search"])
 )
 def search(params: Annotated[SearchQuery, Query()], kb: KB, base: BaseURL) -> SearchResponse:
     """Hybrid (default), BM25 or dense search. Filters apply before ranking, so k results come back when k
-    passages match."""
+    passages match; navigation passages are left out unless `role` asks for them. `offset` pages through the
+    `total` results, `group=document` gives one result per document, and `facets` count the `total` results."""
     filters = params.filters()
     if params.document is not None:
         kb.document(params.document)  # an unknown id is a mistake to report, not a search with no results
-    return kb.search(params.q, filters, params.k, params.mode, base_url=base)
+    return kb.search(
+        params.q,
+        filters,
+        params.k,
+        params.mode,
+        base_url=base,
+        offset=params.offset,
+        group=params.group,
+        sort=params.sort,
+    )

@@ -15,6 +15,8 @@
  *   query        initial query, searched when the element connects
  *   variant      "page": full-page results, no chips, "About this document" buttons
  *   council, year-from, year-to, type   passed to /search as council, year_from, year_to, type
+ *   passage-role passed to /search as role: navigation (contents, reading lists, covers) is left out unless
+ *                this says "any", "navigation" or a kind of navigation
  *   no-chips     boolean: never show the principle chips
  * Events (bubble, composed)
  *   ccin-search   {query, params}        a search request starts
@@ -38,7 +40,7 @@ if (!window.customElements || customElements.get('ccin-search')) return;
 
 const ENT = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'" };
 const unescapeHtml = (s) => s.replace(/&(amp|lt|gt|quot|#x27|#39);/g, (_, e) => ENT[e]);
-const FILTERS = [['mode', 'mode'], ['council', 'council'], ['year-from', 'year_from'], ['year-to', 'year_to'], ['type', 'type']];
+const FILTERS = [['mode', 'mode'], ['council', 'council'], ['year-from', 'year_from'], ['year-to', 'year_to'], ['type', 'type'], ['passage-role', 'role']];
 
 // Tiny DOM builder: every value lands via textContent or setAttribute, never as markup.
 function h(tag, props, ...kids) {
@@ -142,7 +144,7 @@ const HTML = `<style>${CSS}</style><div id="box" class="box" part="container" ro
 <ul id="lb" role="listbox" part="listbox" aria-label="Search results" hidden></ul>
 <button id="more" class="more" part="more" type="button" hidden>More results</button></div>`;
 
-const FILTER_ATTRS = ['query', 'k', 'principle', 'api', 'mode', 'council', 'year-from', 'year-to', 'type'];
+const FILTER_ATTRS = ['query', 'k', 'principle', 'api', 'mode', 'council', 'year-from', 'year-to', 'type', 'passage-role'];
 
 class CcinSearch extends HTMLElement {
   static get observedAttributes() { return [...FILTER_ATTRS, 'placeholder', 'label', 'variant', 'no-chips']; }

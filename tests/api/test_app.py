@@ -18,6 +18,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 import api.routes
+from kb.filters import ROLE_CHOICES
 from tests.conftest import LiveServer, free_port
 
 
@@ -204,12 +205,20 @@ def test_search_parameters_are_documented_with_their_limits(openapi: dict) -> No
         "type",
         "document",
         "mode",
+        "role",
+        "group",
+        "sort",
+        "offset",
     }
     assert parameters["q"]["required"] is True
     assert parameters["k"]["schema"]["minimum"] == 1 and parameters["k"]["schema"]["maximum"] == 100
     principle = parameters["principle"]["schema"]["anyOf"][0]
     assert (principle["minimum"], principle["maximum"]) == (1, 10)
     assert parameters["mode"]["schema"]["enum"] == ["hybrid", "bm25", "dense"]
+    assert set(parameters["role"]["schema"]["enum"]) == set(ROLE_CHOICES)
+    assert parameters["group"]["schema"]["enum"] == ["passage", "document"]
+    assert parameters["sort"]["schema"]["enum"] == ["relevance", "newest"]
+    assert parameters["offset"]["schema"]["minimum"] == 0
 
 
 def test_the_file_route_documents_every_format_it_serves(openapi: dict) -> None:

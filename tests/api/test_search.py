@@ -9,7 +9,18 @@ import pytest
 from kb.principles import NAMES
 from tests.conftest import LiveServer
 
-RESULT_KEYS = {"passage_id", "text", "snippet", "score", "principles", "citation", "heading_path", "also_in"}
+RESULT_KEYS = {
+    "passage_id",
+    "text",
+    "snippet",
+    "score",
+    "principles",
+    "citation",
+    "heading_path",
+    "role",
+    "also_in",
+    "also_in_document",
+}
 CITATION_KEYS = {"document_id", "title", "lead_council", "year", "type", "page", "page_end", "url", "label"}
 BEYOND = "Beyond Asset Transfer: harnessing community asset transfer to create stronger local communities"
 
@@ -27,10 +38,12 @@ def _documents(body: dict) -> set[str]:
 def test_a_search_answers_cited_passages_in_the_contract_shape(http: httpx.Client, live_server: LiveServer) -> None:
     body = _search(http, q="community asset transfer", k=3)
 
-    assert set(body) == {"query", "took_ms", "mode", "filters", "results"}
+    assert set(body) == {"query", "took_ms", "mode", "filters", "group", "sort", "total", "offset", "facets", "results"}
     assert body["query"] == "community asset transfer"
     assert body["mode"] == "hybrid"
     assert body["filters"] == {}
+    assert (body["group"], body["sort"], body["offset"]) == ("passage", "relevance", 0)
+    assert body["total"] >= 3
     assert isinstance(body["took_ms"], float) and body["took_ms"] >= 0
     assert len(body["results"]) == 3
     for result in body["results"]:

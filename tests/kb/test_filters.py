@@ -48,7 +48,7 @@ def _matching_groups(kb: KnowledgeBase, check: Check, mode: str) -> int:
     keyword = table.keyword.scores(QUERY)
     groups = set()
     for row, meta in enumerate(table.metas):
-        if mode == "bm25" and keyword[row] <= 0:
+        if (mode == "bm25" and keyword[row] <= 0) or table.role[row] != "body":
             continue
         if check(None, meta, documents[meta["document_id"]]):  # type: ignore[arg-type]
             groups.add(meta.get("dup_group") or table.ids[row])
@@ -80,7 +80,8 @@ def test_the_cases_cover_both_sides_of_k(kb: KnowledgeBase) -> None:
 
 def test_no_match_gives_no_results_and_unfiltered_mask_is_none(kb: KnowledgeBase) -> None:
     assert kb.search(QUERY, Filters(council="atlantis"), 5).results == []
-    assert Filters().mask(kb.table()) is None
+    assert Filters(role="any").mask(kb.table()) is None
+    assert Filters().mask(kb.table()) is not None  # navigation is left out by default
     mask = Filters(council=" Kirklees ").mask(kb.table())
     assert mask is not None
     assert set(np.asarray(kb.table().document_id)[mask].tolist()) == {"net-zero"}
@@ -104,3 +105,21 @@ def test_a_document_is_admitted_exactly_when_its_metadata_passes_the_check(
     admitted = {d.meta.id for d in documents if filters.admits(d.meta)}
     assert admitted == {d.meta.id for d in documents if check(None, every_principle, d)}  # type: ignore[arg-type]
     assert admitted
+
+
+def test_role_selects_body_navigation_one_kind_or_every_passage(kb: KnowledgeBase) -> None:
+    table = kb.table()
+    roles = np.asarray(table.role)
+    assert {"body", "contents", "references"} <= set(roles.tolist())
+
+    def selected(role: str) -> set[str]:
+        mask = Filters(role=role).mask(table)
+        return set(roles[mask].tolist()) if mask is not None else set(roles.tolist())
+
+    assert selected("body") == {"body"}
+    assert selected("navigation") == set(roles.tolist()) - {"body"}
+    assert selected("contents") == {"contents"}
+    assert selected("any") == set(roles.tolist())
+    assert Filters(role="any").as_dict() == {"role": "any"} and Filters().as_dict() == {}
+    with pytest.raises(InvalidQuery, match="unknown role 'toc'"):
+        Filters(role="toc")

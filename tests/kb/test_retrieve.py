@@ -25,7 +25,7 @@ def _expected(kb: KnowledgeBase, scores: np.ndarray, k: int, positive_only: bool
 
 def test_bm25_mode_is_pure_keyword_ranking(kb: KnowledgeBase) -> None:
     table = kb.table()
-    results = kb.search(QUERY, Filters(), 8, mode="bm25").results
+    results = kb.search(QUERY, Filters(role="any"), 8, mode="bm25").results
     assert [r.passage_id for r in results] == _expected(kb, table.keyword.scores(QUERY), 8, positive_only=True)
     terms = set(tokenize(QUERY))
     for result in results:
@@ -35,7 +35,7 @@ def test_bm25_mode_is_pure_keyword_ranking(kb: KnowledgeBase) -> None:
 def test_dense_mode_is_pure_cosine_ranking(kb: KnowledgeBase) -> None:
     table = kb.table()
     scores = table.embeddings @ kb.embedder.embed_query(QUERY)
-    results = kb.search(QUERY, Filters(), 8, mode="dense").results
+    results = kb.search(QUERY, Filters(role="any"), 8, mode="dense").results
     assert [r.passage_id for r in results] == _expected(kb, scores, 8, positive_only=False)
     assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
 

@@ -1,0 +1,31 @@
+"""The snapshot's role column: stored with each passage since roles existed, computed for older rows."""
+
+from __future__ import annotations
+
+import json
+
+from kb.index import KnowledgeBase
+from kb.navigation import navigation_role
+from kb.store import StoredRows
+from kb.table import PassageTable
+
+
+def test_every_stored_passage_carries_the_role_navigation_gives_it(kb: KnowledgeBase) -> None:
+    rows = kb.store.rows(with_embeddings=False)
+    for text, meta in zip(rows.texts, rows.metadatas, strict=True):
+        expected = navigation_role(text, json.loads(meta["heading_path"])) or "body"
+        assert meta["role"] == expected
+    assert {"contents", "references"} <= {m["role"] for m in rows.metadatas}
+
+
+def test_rows_stored_before_roles_get_theirs_when_the_table_is_built(kb: KnowledgeBase) -> None:
+    rows = kb.store.rows()
+    legacy = StoredRows(
+        rows.ids, rows.texts, [{k: v for k, v in m.items() if k != "role"} for m in rows.metadatas], rows.embeddings
+    )
+    versions = kb.registry.versions()
+    current = PassageTable.build(rows, versions, 1)
+    rebuilt = PassageTable.build(legacy, versions, 1)
+    assert rebuilt.ids == current.ids
+    assert rebuilt.role.tolist() == current.role.tolist()
+    assert "contents" in rebuilt.role.tolist()
