@@ -5,6 +5,10 @@ each judgment is credited once, so ten passages from one right document do not c
 - nDCG@k = DCG@k / ideal DCG@k with gain 2^grade − 1 and discount log2(rank + 1);
 - MRR@k = 1 / rank of the first result earning grade ≥ 2 (0 if none in the top k);
 - Recall@k = share of grade ≥ 2 judgments earned within the top k.
+
+Document-level nDCG@k (`document_ndcg`) asks whether the right projects are listed: a document's grade is the
+best grade any judgment gives it, a ranked document earns it the first time it appears (a second passage of the
+same document earns nothing), and the ideal lists the judged documents best first.
 """
 
 from __future__ import annotations
@@ -53,3 +57,24 @@ def recall(earned: Sequence[tuple[int, int | None]], judgments: Sequence[Judgmen
         return 0.0
     found = {index for grade, index in earned[:k] if index is not None and grade >= 2}
     return len(found & set(relevant)) / len(relevant)
+
+
+def document_grades(judgments: Sequence[Judgment]) -> dict[str, int]:
+    """Each judged document's best grade."""
+    grades: dict[str, int] = {}
+    for judgment in judgments:
+        grades[judgment.document_id] = max(grades.get(judgment.document_id, 0), judgment.grade)
+    return grades
+
+
+def document_ndcg(documents: Sequence[str], grades: dict[str, int], k: int = 10) -> float:
+    """nDCG@k of a ranked list of document ids (repeats allowed, earning nothing)."""
+    seen: set[str] = set()
+    dcg = 0.0
+    for rank, document_id in enumerate(documents[:k]):
+        if document_id not in seen:
+            dcg += (2 ** grades.get(document_id, 0) - 1) / math.log2(rank + 2)
+            seen.add(document_id)
+    ideal = sorted(grades.values(), reverse=True)[:k]
+    idcg = sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0

@@ -39,6 +39,24 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
             ["test nDCG@10 by category", "bm25", "dense", "hybrid"],
             [[c, v["bm25"], v["dense"], v["hybrid"]] for c, v in cats.items()],
         )
+        navigation = retrieval.get("navigation")
+        if navigation:
+            lines.append("Navigation passages left out by default (before: `role=any`):")
+            lines.append("")
+            share, quality = navigation["test_navigation_share@5"], navigation["test_nDCG@10"]
+            lines += _table(
+                ["mode", "navigation in top 5, before", "after", "nDCG@10 before", "after"],
+                [[m, share[m]["before (role=any)"], share[m]["after (default)"], *quality[m].values()] for m in share],
+            )
+        documents = retrieval.get("document_level")
+        if documents:
+            lines.append("Document-level nDCG@10 (each judged document once): passage list vs `group=document`:")
+            lines.append("")
+            scores = documents["test_document_nDCG@10"]
+            lines += _table(
+                ["mode", "passage list", "group=document"],
+                [[m, v["passage list"], v["group=document"]] for m, v in scores.items()],
+            )
     chunking = results.get("chunking")
     if chunking:
         lines.append("**Passage size** (development queries only; the product uses the best hybrid row)")

@@ -1,6 +1,11 @@
 """Retrieval quality: one class per method (bm25, dense, hybrid) over the same index and the same graded
 queries. Hybrid's fusion parameters are chosen on the development queries only, then every method is scored
-on the test queries."""
+on the test queries.
+
+Search leaves navigation passages (contents pages, reading lists, acknowledgements, covers) out by default, so
+every figure is for that default; `navigation` compares it with `role=any` (what search returned before roles):
+the share of navigation passages in the top 5 and passage-level nDCG@10. `document_level` scores the listed
+documents (metrics.document_ndcg) of the passage list and of `group=document`, one card per document."""
 
 from __future__ import annotations
 
@@ -9,13 +14,15 @@ import statistics
 from dataclasses import dataclass
 
 from evaluations.data import Query, load_queries
-from evaluations.metrics import gains, mrr, ndcg, recall
-from kb.filters import Filters
+from evaluations.metrics import document_grades, document_ndcg, gains, mrr, ndcg, recall
+from kb.filters import DEFAULT_ROLE, Filters
 from kb.fusion import Fusion
 from kb.index import KnowledgeBase
-from kb.retrieve import DEFAULT_FUSION, Retriever
+from kb.listing import listing
+from kb.retrieve import DEFAULT_FUSION, Hit, Retriever
 
 K = 20
+NAVIGATION_DEPTH = 5
 
 
 @dataclass
@@ -40,14 +47,37 @@ class Method:
     name = "method"
     mode = "hybrid"
 
-    def __init__(self, kb: KnowledgeBase, fusion: Fusion = DEFAULT_FUSION) -> None:
+    def __init__(self, kb: KnowledgeBase, fusion: Fusion = DEFAULT_FUSION, role: str = DEFAULT_ROLE) -> None:
         self.kb = kb
         self.retriever = Retriever(kb.embedder, fusion)
+        self.role = role
+
+    def hits(self, query: str) -> list[Hit]:
+        return self.retriever.search(self.kb.table(), query, Filters(role=self.role), K, self.mode)
 
     def ranked(self, query: str) -> list[tuple[str, str]]:
         table = self.kb.table()
-        hits = self.retriever.search(table, query, Filters(), K, self.mode)
-        return [(str(table.metas[h.row]["document_id"]), table.texts[h.row]) for h in hits]
+        return [(str(table.metas[h.row]["document_id"]), table.texts[h.row]) for h in self.hits(query)]
+
+    def navigation_share(self, queries: list[Query], depth: int = NAVIGATION_DEPTH) -> float:
+        """The share of the top `depth` results, over all queries, that are navigation passages."""
+        table = self.kb.table()
+        roles = [str(table.role[h.row]) for q in queries for h in self.hits(q.text)[:depth]]
+        return sum(role != "body" for role in roles) / len(roles) if roles else 0.0
+
+    def document_ndcg(self, queries: list[Query], grouped: bool) -> float:
+        """Mean document-level nDCG@10 of the passage list, or of the group=document cards."""
+        table = self.kb.table()
+        scores = []
+        for query in queries:
+            if grouped:
+                candidates = self.retriever.candidates(table, query.text, Filters(role=self.role), K, self.mode)
+                rows = [card.hit.row for card in listing(table, candidates, group="document")]
+            else:
+                rows = [h.row for h in self.hits(query.text)]
+            documents = [str(table.document_id[row]) for row in rows]
+            scores.append(document_ndcg(documents, document_grades(query.judgments), 10))
+        return statistics.fmean(scores) if scores else 0.0
 
     def score(self, queries: list[Query]) -> Scores:
         rows = []
@@ -98,6 +128,29 @@ def tune_fusion(kb: KnowledgeBase, dev: list[Query]) -> tuple[Fusion, list[dict[
     return best, trials
 
 
+def navigation_effect(kb: KnowledgeBase, fusion: Fusion, test: list[Query]) -> dict[str, object]:
+    """Per mode on the test queries, before (role=any) and after (the default, navigation left out): the share
+    of navigation passages in the top 5 and passage-level nDCG@10."""
+    methods = {
+        "bm25": lambda role: BM25(kb, role=role),
+        "dense": lambda role: Dense(kb, role=role),
+        "hybrid": lambda role: Hybrid(kb, fusion, role=role),
+    }
+    share: dict[str, dict[str, float]] = {}
+    quality: dict[str, dict[str, float]] = {}
+    for name, make in methods.items():
+        before, after = make("any"), make(DEFAULT_ROLE)
+        share[name] = {
+            "before (role=any)": round(before.navigation_share(test), 4),
+            "after (default)": round(after.navigation_share(test), 4),
+        }
+        quality[name] = {
+            "before (role=any)": round(before.score(test).ndcg10, 4),
+            "after (default)": round(after.score(test).ndcg10, 4),
+        }
+    return {f"test_navigation_share@{NAVIGATION_DEPTH}": share, "test_nDCG@10": quality}
+
+
 def evaluate_retrieval(kb: KnowledgeBase, tune: bool = True) -> dict[str, object]:
     queries = load_queries()
     dev = [q for q in queries if q.split == "dev"]
@@ -127,5 +180,15 @@ def evaluate_retrieval(kb: KnowledgeBase, tune: bool = True) -> dict[str, object
             m.name: round(m.score(subset).ndcg10, 4) for m in (BM25(kb), Dense(kb), Hybrid(kb, fusion))
         }
     results["test_nDCG@10_by_category"] = by_category
+    results["navigation"] = navigation_effect(kb, fusion, test)
+    results["document_level"] = {
+        "test_document_nDCG@10": {
+            m.name: {
+                "passage list": round(m.document_ndcg(test, grouped=False), 4),
+                "group=document": round(m.document_ndcg(test, grouped=True), 4),
+            }
+            for m in (BM25(kb), Dense(kb), Hybrid(kb, fusion))
+        }
+    }
     results["fusion_trials"] = trials
     return results

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from evaluations.data import Judgment, load_passages, load_queries
-from evaluations.metrics import gains, mrr, ndcg, recall
+from evaluations.metrics import document_grades, document_ndcg, gains, mrr, ndcg, recall
 
 JUDGMENTS = (
     Judgment("net-zero", 3, "780 kW on 11 schools"),
@@ -48,3 +48,13 @@ def test_labelled_data_meets_its_promises() -> None:
         assert sum(principle in p.labels for p in test) >= 8, principle
     dev_texts = {p.text for p in passages if p.split == "dev"}
     assert not dev_texts & {p.text for p in test}
+
+
+def test_document_ndcg_credits_each_document_once_at_its_best_grade() -> None:
+    grades = document_grades((*JUDGMENTS, Judgment("net-zero", 1, "another"), Judgment("sustainable-food", 3, None)))
+    assert grades == {"net-zero": 3, "sustainable-food": 3, "social-value-toolkit": 1}
+    ideal = 7 + 7 / math.log2(3) + 1 / 2
+    repeated = ["net-zero", "net-zero", "sustainable-food"]  # the repeat earns nothing and takes a slot
+    assert document_ndcg(repeated, grades) == pytest.approx((7 + 7 / 2) / ideal)
+    assert document_ndcg(["net-zero", "sustainable-food", "social-value-toolkit"], grades) == pytest.approx(1.0)
+    assert document_ndcg(["unjudged"], grades) == 0.0
