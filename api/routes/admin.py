@@ -14,7 +14,7 @@ from api.deps import KB, Admin, AppSettings, BaseURL
 from api.routes.documents import DocumentId, document_out
 from api.schemas import DocumentOut, DocumentType, QueryLogOut, error_responses
 from ccin.errors import InvalidQuery, UnreadableDocument, UnsupportedFileType
-from ingest.catalogue import Catalogue, document_id_for
+from ingest.catalogue import Catalogue, checked_url, document_id_for
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
 from kb.index import KnowledgeBase
@@ -48,8 +48,9 @@ def upload_document(
     document_id = id or _default_id(file.filename, title)
     if not _ID_RE.match(document_id):
         raise InvalidQuery(f"invalid document id {document_id!r}: use lower-case letters, digits, '-', '.', '_'")
-    if url and not url.startswith(("http://", "https://")):
-        raise InvalidQuery("url must start with http:// or https://")
+    # The same rules as a catalogue's: an address a page will link to must be http(s).
+    url = _checked("url", url)
+    source_url = _checked("source_url", source_url, assume_https=True)
     fields: dict[str, Any] = {
         "id": document_id,
         "title": title,
@@ -118,3 +119,12 @@ def query_log(
 ) -> QueryLogOut:
     """Recent searches (no personal data): query, filters, mode, result count, latency."""
     return QueryLogOut.model_validate({"queries": kb.registry.queries(limit, zero_results_only=zero_results)})
+
+
+def _checked(field: str, value: str | None, assume_https: bool = False) -> str | None:
+    if not value:
+        return None
+    try:
+        return checked_url(value, assume_https=assume_https)
+    except ValueError as exc:
+        raise InvalidQuery(f"{field}: {exc}") from None

@@ -155,7 +155,7 @@ def test_an_uploaded_pdf_is_indexed_searchable_listed_and_served(admin: httpx.Cl
         "partners": ["Quillbeck Housing", "Tool Co-op"],
         "type": "policy-prototype",
         "url": f"{admin_server.url}/documents/quillbeck-tool-library/file",
-        "source_url": "example.org/quillbeck",
+        "source_url": "https://example.org/quillbeck",
         "pages": 2,
         "passage_count": document["passage_count"],
         "near_duplicate_of": [],
@@ -272,7 +272,11 @@ def test_an_id_taken_by_an_ingested_document_is_a_conflict(admin: httpx.Client) 
             "invalid document id '../etc/passwd': use lower-case letters, digits, '-', '.', '_'",
         ),
         ({"id": "Upper"}, "invalid document id 'Upper': use lower-case letters, digits, '-', '.', '_'"),
-        ({"url": "javascript:alert(1)"}, "url must start with http:// or https://"),
+        ({"url": "javascript:alert(1)"}, "url: only http(s) addresses are allowed, not 'javascript:alert(1)'"),
+        (
+            {"source_url": '=HYPERLINK("http://evil.example","x")'},
+            'source_url: not a valid web address: \'=HYPERLINK("http://evil.example","x")\'',
+        ),
     ],
 )
 def test_bad_catalogue_fields_are_422_naming_the_problem(admin: httpx.Client, fields: dict, message: str) -> None:
