@@ -15,6 +15,8 @@
  *   query        initial query, searched when the element connects
  *   variant      "page": full-page results, no chips, "About this document" buttons
  *   council, year-from, year-to, type   passed to /search as council, year_from, year_to, type
+ *   group        passed to /search as group: document (default: one result per document, with up to two
+ *                more of its passages listed beneath) or passage
  *   passage-role passed to /search as role: navigation (contents, reading lists, covers) is left out unless
  *                this says "any", "navigation" or a kind of navigation
  *   no-chips     boolean: never show the principle chips
@@ -28,7 +30,7 @@
  *   --ccin-muted    secondary text (#5b6675)        --ccin-mark-bg  match highlight (#fde68a)
  *   --ccin-radius   corner radius (10px)            --ccin-border   borders (#d6dbe1)
  * Parts: container field input clear chips chip (+selected) status listbox result title meta
- *   snippet mark principles principle also-in about more
+ *   snippet mark principles principle also-in also-in-document about more
  * Properties/methods: el.query (get/set), el.search(q?), el.clear(), el.focus()
  */
 (() => {
@@ -144,7 +146,7 @@ const HTML = `<style>${CSS}</style><div id="box" class="box" part="container" ro
 <ul id="lb" role="listbox" part="listbox" aria-label="Search results" hidden></ul>
 <button id="more" class="more" part="more" type="button" hidden>More results</button></div>`;
 
-const FILTER_ATTRS = ['query', 'k', 'principle', 'api', 'mode', 'council', 'year-from', 'year-to', 'type', 'passage-role'];
+const FILTER_ATTRS = ['query', 'k', 'principle', 'api', 'mode', 'council', 'year-from', 'year-to', 'type', 'passage-role', 'group'];
 
 class CcinSearch extends HTMLElement {
   static get observedAttributes() { return [...FILTER_ATTRS, 'placeholder', 'label', 'variant', 'no-chips']; }
@@ -273,6 +275,7 @@ class CcinSearch extends HTMLElement {
 
   _params(q) {
     const p = new URLSearchParams({ q, k: String(this._pageK() + this._extra) });
+    p.set('group', (this.getAttribute('group') || '').trim() || 'document');
     const pr = (this.getAttribute('principle') || '').trim() || this._chip;
     if (pr) p.set('principle', pr);
     for (const [attr, name] of FILTERS) {
@@ -320,11 +323,13 @@ class CcinSearch extends HTMLElement {
     if (!err && !res.ok) err = errorText(res, data);
     const list = err ? [] : (data && Array.isArray(data.results) ? data.results : []);
     const n = list.length;
+    const total = data && Number.isInteger(data.total) ? data.total : n;
+    this._total = total;
     this._results = list;
     this._open = true;
     this._render();
     if (err) this._status(err, true);
-    else if (n) this._status(`${n} result${n === 1 ? '' : 's'} for “${q}”`);
+    else if (n) this._status(`Showing 1–${n} of ${total} result${total === 1 ? '' : 's'} for “${q}”`);
     else this._status(`No results for “${q}”. Try fewer words or remove the principle filter.`);
     this._emit('ccin-results', err ? { query: q, count: 0, error: err } : { query: q, count: n });
   }
@@ -371,6 +376,15 @@ class CcinSearch extends HTMLElement {
       also = h('p', { class: 'also', part: 'also-in' }, 'Also in: ');
       r.also_in.forEach((a, j) => also.append(j ? '; ' : '', this._link(a, null, String((a && (a.label || a.title)) || 'another document'))));
     }
+    let more = null;
+    if (Array.isArray(r.also_in_document) && r.also_in_document.length) {
+      more = h('p', { class: 'also', part: 'also-in-document' }, 'Also in this document: ');
+      r.also_in_document.forEach((a, j) => {
+        const at = a && a.page != null ? (a.page_end != null && a.page_end !== a.page ? `pp. ${a.page}–${a.page_end}` : `p. ${a.page}`) : 'another passage';
+        const url = c.url && /#page=\d+$/.test(String(c.url)) && a && a.page != null ? { url: String(c.url).replace(/#page=\d+$/, `#page=${a.page}`) } : null;
+        more.append(j ? '; ' : '', url ? this._link(url, null, at) : at);
+      });
+    }
     let about = null;
     if (page && c.document_id != null) {
       about = h('button', { type: 'button', class: 'about', part: 'about', text: 'About this document' });
@@ -380,7 +394,7 @@ class CcinSearch extends HTMLElement {
       'aria-labelledby': `${id}-t ${id}-m`, 'aria-describedby': `${id}-s` },
     this._link(c, 'title', c.title || 'Untitled document', `${id}-t`), meta,
     h('p', { id: `${id}-s`, class: 'snip', part: 'snippet' }, r.snippet != null ? snippetNodes(r.snippet) : String(r.text || '')),
-    pr, also, about);
+    pr, also, more, about);
     li.addEventListener('click', (ev) => { if (!ev.target.closest('a,button')) this._setActive(i); });
     return li;
   }
@@ -390,7 +404,8 @@ class CcinSearch extends HTMLElement {
     const show = (this._open = open) && this._results.length > 0;
     e.lb.hidden = !show;
     e.q.setAttribute('aria-expanded', String(show));
-    e.more.hidden = !show || this._results.length < this._pageK() + this._extra;
+    const n = this._results.length;
+    e.more.hidden = !show || n < this._pageK() + this._extra || (this._total != null && n >= this._total);
     if (!show) this._setActive(-1);
   }
 

@@ -3,6 +3,7 @@ reproduces the search, evidence-pack downloads, the document dialog, hostile con
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -46,9 +47,11 @@ def _search_with_principle(page: Page, app_server: LiveServer) -> list[dict[str,
     """Type the query, choose the principle, and wait until the page shows what the API answers for it."""
     page.locator("ccin-search input").fill(QUERY)
     page.select_option("#f-principle", PRINCIPLE)
-    expected = _api(app_server, "/search", q=QUERY, k=10, principle=PRINCIPLE)["results"]
+    body = _api(app_server, "/search", q=QUERY, k=10, principle=PRINCIPLE, group="document")
+    expected = body["results"]
     expect(page.locator("ccin-search .title")).to_have_text([r["citation"]["title"] for r in expected])
-    expect(page.locator("ccin-search [role=status]")).to_have_text(f"{len(expected)} results for “{QUERY}”")
+    status = f"Showing 1–{len(expected)} of {body['total']} result{'' if body['total'] == 1 else 's'} for “{QUERY}”"
+    expect(page.locator("ccin-search [role=status]")).to_have_text(status)
     return expected
 
 
@@ -219,7 +222,8 @@ def test_screenshots_and_no_sideways_scroll_at_320px(
     try:
         small = narrow.new_page()
         _open(small, search_page.url)
-        expect(small.locator("ccin-search [role=status]")).to_have_text(f"10 results for “{QUERY}”")
+        showing = re.compile(rf"Showing 1–\d+ of \d+ results? for “{re.escape(QUERY)}”")
+        expect(small.locator("ccin-search [role=status]")).to_have_text(showing)
         small.screenshot(path=screenshots / "search-page-320.png", full_page=True)
         assert small.evaluate("document.scrollingElement.scrollWidth") <= 320
     finally:

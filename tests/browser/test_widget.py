@@ -36,10 +36,19 @@ READ_RESULTS = """el => [...el.shadowRoot.querySelectorAll('li[role=option]')].m
 
 
 def _api_results(api: str, **params: object) -> list[dict[str, Any]]:
-    """What the API itself answers for the search the widget makes."""
-    response = httpx.get(f"{api}/search", params=params, timeout=60)
+    """What the API itself answers for the search the widget makes (one result per document)."""
+    return _api_body(api, **params)["results"]
+
+
+def _api_body(api: str, **params: object) -> dict[str, Any]:
+    response = httpx.get(f"{api}/search", params={"group": "document", **params}, timeout=60)
     assert response.status_code == 200
-    return response.json()["results"]
+    return response.json()
+
+
+def _showing(n: int, query: str) -> re.Pattern[str]:
+    """The status line for a page of n results out of some total."""
+    return re.compile(rf"Showing 1–{n} of \d+ results? for “{re.escape(query)}”")
 
 
 def _lines(text: str) -> str:
@@ -85,7 +94,10 @@ def widget_page(page: Page, app_server: LiveServer, allowed_site: StaticSite) ->
 def test_typing_a_query_shows_cited_results(widget_page: Page, app_server: LiveServer) -> None:
     _search(widget_page, QUERY)
 
-    expect(widget_page.locator("ccin-search [role=status]")).to_have_text(f"5 results for “{QUERY}”")
+    total = _api_body(app_server.url, q=QUERY, k=5)["total"]
+    assert total > 5
+    status = widget_page.locator("ccin-search [role=status]")
+    expect(status).to_have_text(f"Showing 1–5 of {total} results for “{QUERY}”")
     shown = _results(widget_page)
     first = shown[0]
     assert first["title"] == "Cooperative Approaches to Reaching Net Zero"
@@ -98,7 +110,8 @@ def test_typing_a_query_shows_cited_results(widget_page: Page, app_server: LiveS
     assert "Enterprise and social economy" in first["principles"]  # the rest is the tagger's call, checked below
     expected = [_shown(r) for r in _api_results(app_server.url, q=QUERY, k=5)]
     assert [{k: r[k] for k in ("title", "href", "snippet", "marks", "principles")} for r in shown] == expected
-    link = re.compile(rf"{re.escape(app_server.url)}/documents/[\w-]+/file#page=\d+")
+    # one result per document, so web pages and text files (no pages) show up beside the PDFs
+    link = re.compile(rf"{re.escape(app_server.url)}/documents/[\w-]+/file(#page=\d+)?")
     assert all(link.fullmatch(r["href"]) for r in shown)
     field = widget_page.locator("ccin-search input")
     expect(field).to_have_attribute("aria-expanded", "true")
@@ -110,14 +123,14 @@ def test_typing_a_query_shows_cited_results(widget_page: Page, app_server: LiveS
 def test_a_principle_chip_filters_the_search(widget_page: Page, app_server: LiveServer) -> None:
     principle, name = SOCIAL_VALUE
     _search(widget_page, QUERY)
-    expect(widget_page.locator("ccin-search [role=status]")).to_have_text(f"5 results for “{QUERY}”")
+    expect(widget_page.locator("ccin-search [role=status]")).to_have_text(_showing(5, QUERY))
     assert name not in _results(widget_page)[0]["principles"]
 
     chip = widget_page.locator("ccin-search [part~=chip]", has_text=name)
     with widget_page.expect_request(lambda r: "/search?" in r.url) as request:
         chip.click()
     sent = parse_qs(urlsplit(request.value.url).query)
-    assert sent == {"q": [QUERY], "k": ["5"], "principle": [str(principle)]}
+    assert sent == {"q": [QUERY], "k": ["5"], "group": ["document"], "principle": [str(principle)]}
     expected = [_shown(r) for r in _api_results(app_server.url, q=QUERY, k=5, principle=principle)]
     expect(widget_page.locator("ccin-search .title")).to_have_text([r["title"] for r in expected])
     expect(widget_page.locator("ccin-search .snip")).to_have_text([r["snippet"] for r in expected])
@@ -132,7 +145,7 @@ def test_a_principle_chip_filters_the_search(widget_page: Page, app_server: Live
 def test_the_keyboard_moves_through_results_and_escape_closes_them(widget_page: Page) -> None:
     _search(widget_page, QUERY)
     field = widget_page.locator("ccin-search input")
-    expect(widget_page.locator("ccin-search [role=status]")).to_have_text(f"5 results for “{QUERY}”")
+    expect(widget_page.locator("ccin-search [role=status]")).to_have_text(_showing(5, QUERY))
     expect(widget_page.locator("ccin-search [role=status]")).to_have_attribute("aria-live", "polite")
 
     def selected() -> list[str]:
@@ -167,7 +180,7 @@ def test_the_keyboard_moves_through_results_and_escape_closes_them(widget_page: 
 
 def test_markup_in_a_title_or_passage_renders_as_text(widget_page: Page) -> None:
     _search(widget_page, "allotments")
-    expect(widget_page.locator("ccin-search [role=status]")).to_have_text("5 results for “allotments”")
+    expect(widget_page.locator("ccin-search [role=status]")).to_have_text(_showing(5, "allotments"))
 
     title = widget_page.locator("ccin-search #opt-0-t")
     expect(title).to_have_text(HOSTILE_TITLE)
@@ -240,10 +253,10 @@ def test_too_many_searches_shows_how_long_to_wait(
     status = page.locator("ccin-search [role=status]")
     with page.expect_response(lambda r: "/search?" in r.url):
         field.fill(QUERY)
-    expect(status).to_have_text(f"5 results for “{QUERY}”")
+    expect(status).to_have_text(_showing(5, QUERY))
     with page.expect_response(lambda r: "/search?" in r.url):
         field.press("Enter")
-    expect(status).to_have_text(f"5 results for “{QUERY}”")
+    expect(status).to_have_text(_showing(5, QUERY))
 
     with page.expect_response(lambda r: "/search?" in r.url) as refused:
         field.press("Enter")
@@ -258,7 +271,7 @@ def test_too_many_searches_shows_how_long_to_wait(
 
 def _results_open(page: Page) -> None:
     _search(page, QUERY)
-    expect(page.locator("ccin-search [role=status]")).to_have_text(f"5 results for “{QUERY}”")
+    expect(page.locator("ccin-search [role=status]")).to_have_text(_showing(5, QUERY))
 
 
 def test_screenshots_and_no_sideways_scroll_at_320px(
@@ -284,3 +297,33 @@ def test_screenshots_and_no_sideways_scroll_at_320px(
         narrow.close()
     assert (screenshots / "widget.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (screenshots / "widget-320.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_each_document_shows_once_with_its_next_passages_linked_by_page(
+    widget_page: Page, app_server: LiveServer
+) -> None:
+    _search(widget_page, QUERY)
+    expect(widget_page.locator("ccin-search [role=status]")).to_have_text(_showing(5, QUERY))
+    api = _api_results(app_server.url, q=QUERY, k=5)
+    shown = widget_page.locator("ccin-search").evaluate(
+        """el => [...el.shadowRoot.querySelectorAll('li[role=option]')].map((li) => {
+             const more = li.querySelector('[part~=also-in-document]');
+             return more && { text: more.textContent, hrefs: [...more.querySelectorAll('a')].map((a) => a.href) };
+           })"""
+    )
+    assert len({r["citation"]["document_id"] for r in api}) == len(api) == len(shown)
+    assert any(r["also_in_document"] for r in api)
+    for result, more in zip(api, shown, strict=True):
+        if not result["also_in_document"]:
+            assert more is None
+            continue
+        pages = [_pages(a) for a in result["also_in_document"]]
+        assert more["text"] == "Also in this document: " + "; ".join(pages)
+        if "#page=" in result["citation"]["url"]:
+            base = result["citation"]["url"].split("#")[0]
+            assert more["hrefs"] == [f"{base}#page={a['page']}" for a in result["also_in_document"]]
+
+
+def _pages(passage: dict[str, Any]) -> str:
+    start, end = passage["page"], passage["page_end"]
+    return f"p. {start}" if start == end else f"pp. {start}–{end}"
