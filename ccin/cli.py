@@ -10,6 +10,7 @@ import click
 
 from ccin.errors import CCINError
 from ccin.settings import Settings, load_settings
+from kb.filters import ROLE_CHOICES
 
 
 class _Group(click.Group):
@@ -86,6 +87,16 @@ def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, 
 @click.option("--type", "doc_type", default=None)
 @click.option("--document", "document_id", default=None)
 @click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense"]), default="hybrid", show_default=True)
+@click.option("--offset", default=0, show_default=True, type=int, help="Skip this many results (paging).")
+@click.option(
+    "--role",
+    type=click.Choice(ROLE_CHOICES),
+    default="body",
+    show_default=True,
+    help="Passage role: navigation (contents, reading lists, covers) is left out unless asked for.",
+)
+@click.option("--group", type=click.Choice(["passage", "document"]), default="passage", show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the HTTP response body.")
 @click.pass_obj
 def search(
@@ -99,6 +110,10 @@ def search(
     doc_type: str | None,
     document_id: str | None,
     mode: str,
+    offset: int,
+    role: str,
+    group: str,
+    sort: str,
     as_json: bool,
 ) -> None:
     """Search the index and print cited passages."""
@@ -116,12 +131,18 @@ def search(
             "type": doc_type,
             "document": document_id,
             "mode": mode,
+            "offset": offset,
+            "role": role,
+            "group": group,
+            "sort": sort,
         }
     )
     kb = KnowledgeBase(settings)
     if params.document:
         kb.document(params.document)  # an unknown document is an error, as over HTTP
-    response = kb.search(params.q, params.filters(), params.k, params.mode)
+    response = kb.search(
+        params.q, params.filters(), params.k, params.mode, offset=params.offset, group=params.group, sort=params.sort
+    )
     if as_json:
         click.echo(response.model_dump_json(indent=2))
         return
@@ -137,8 +158,11 @@ def search(
             click.echo("   principles: " + ", ".join(p.name for p in result.principles))
         for other in result.also_in:
             click.echo(f"   also in: {other.label}")
+        for more in result.also_in_document:
+            click.echo(f"   also in this document, p. {more.page}")
         click.echo(f"   {result.citation.url}")
-    click.echo(f"({len(response.results)} results in {response.took_ms:.0f} ms, mode {response.mode})")
+    shown = f"{response.offset + 1}–{response.offset + len(response.results)}" if response.results else "none"
+    click.echo(f"(showing {shown} of {response.total} in {response.took_ms:.0f} ms, mode {response.mode})")
 
 
 @cli.command("declared-vs-found")

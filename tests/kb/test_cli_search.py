@@ -67,6 +67,10 @@ def comparable(body: dict[str, Any], host: str) -> dict[str, Any]:
                 "principle": 4,
             },
         ),
+        (
+            ["further reading", "--group", "document", "--offset", "2", "--role", "any", "--sort", "newest"],
+            {"q": "further reading", "group": "document", "offset": 2, "role": "any", "sort": "newest"},
+        ),
     ],
 )
 def test_json_output_is_the_http_response_body(
@@ -91,7 +95,8 @@ def test_readable_output_lists_label_snippet_sources_and_link(sample_index: Path
     assert "Dynamic Purchas" in lines[1] and "<mark>" not in lines[1] and "&#x27;" not in done.stdout
     assert f"   also in: {expected[0].also_in[0].label}" in lines
     assert any(line.startswith("   /documents/") for line in lines)
-    assert lines[-1].startswith("(2 results in ") and lines[-1].endswith(" ms, mode hybrid)")
+    total = kb.search("Dynamic Purchasing System", Filters(), 2).total
+    assert lines[-1].startswith(f"(showing 1–2 of {total} in ") and lines[-1].endswith(" ms, mode hybrid)")
 
 
 def test_bad_filter_is_one_clear_error_line(sample_index: Path) -> None:
