@@ -20,7 +20,7 @@ from kb.table import PassageTable, normalise
 
 MODES = ("hybrid", "bm25", "dense")
 # Chosen on the development queries by `python -m evaluations --only retrieval` (see evaluations/results).
-DEFAULT_FUSION = Fusion(strategy="convex", bm25_weight=3.0, dense_weight=1.0, phrase_weight=0.5, coverage_power=2.0)
+DEFAULT_FUSION = Fusion(strategy="convex", bm25_weight=4.0, dense_weight=1.0, phrase_weight=0.5, coverage_power=3.0)
 COVERAGE_DEPTH = 5  # how many of BM25's top passages are checked for query-word coverage (see kb/fusion.py)
 # How many passages each retriever ranks: at least CANDIDATE_DEPTH (what the evaluation measures, with k = 20),
 # more for a large k. It never depends on the page offset, so pages of one query tile one ranked list.
