@@ -73,12 +73,8 @@ class Filters:
         if self.is_empty():
             return None
         mask = np.ones(len(table), dtype=bool)
-        if self.role == "body":
-            mask &= table.role == "body"
-        elif self.role == "navigation":
-            mask &= table.role != "body"
-        elif self.role != "any":
-            mask &= table.role == self.role
+        if self.role != "any":
+            mask &= table.with_role(self.role)
         if self.principle is not None:
             mask &= table.tagged_with(self.principle)
         if self.year_from is not None:

@@ -39,6 +39,7 @@ class PassageTable:
     role: np.ndarray  # "body" or a navigation role (kb/navigation.py), per row
     ivf: IVFIndex | None = None  # built for large tables only (see kb/ann.py)
     _tokens_by_row: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)  # see coverage()
+    _role_masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # see with_role()
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -52,6 +53,17 @@ class PassageTable:
                 [keyword_text(m, t) for m, t in zip(self.metas, self.texts, strict=True)]
             )
         return self.keyword_index
+
+    def with_role(self, role: str) -> np.ndarray:
+        """Boolean row mask (read-only) of the passages with `role`: "body", "navigation" (every kind of it) or
+        one kind. Made once per table: every default search filters on role=body, and comparing a million
+        strings would cost more than the rest of the query."""
+        mask = self._role_masks.get(role)
+        if mask is None:
+            mask = self.role != "body" if role == "navigation" else self.role == role
+            mask.flags.writeable = False
+            self._role_masks[role] = mask
+        return mask
 
     def tagged_with(self, principle: int) -> np.ndarray:
         """Boolean row mask: the passages tagged with `principle`."""
@@ -173,7 +185,7 @@ class PassageTable:
     def warm(self) -> PassageTable:
         """Build the lazy lookups (BM25, normalised text for phrase checks, rows by title, and the IVF index
         when the table is large enough for one) now, so the first query does not pay for them. Idempotent."""
-        _ = self.keyword, self._phrase_corpus, self._rows_by_title
+        _ = self.keyword, self._phrase_corpus, self._rows_by_title, self.with_role("body")
         if self.ivf is None:
             self.attach_ivf()
         return self

@@ -29,3 +29,14 @@ def test_rows_stored_before_roles_get_theirs_when_the_table_is_built(kb: Knowled
     assert rebuilt.ids == current.ids
     assert rebuilt.role.tolist() == current.role.tolist()
     assert "contents" in rebuilt.role.tolist()
+
+
+def test_role_masks_are_made_once_and_cannot_be_changed(kb: KnowledgeBase) -> None:
+    table = kb.table()
+    roles = [str(r) for r in table.role]
+    for role in ("body", "navigation", "contents", "references", "cover"):
+        mask = table.with_role(role)
+        expected = [(r != "body") if role == "navigation" else (r == role) for r in roles]
+        assert mask.tolist() == expected, role
+        assert table.with_role(role) is mask, "made once per table"
+        assert not mask.flags.writeable, "a filter that and-ed into it would change every later search"
