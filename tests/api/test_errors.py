@@ -9,58 +9,51 @@ import json
 import httpx
 import pytest
 
+from tests.api.error_bodies import error_body, field_error
 from tests.conftest import LiveServer
-
-
-def _error(code: str, message: str, details: list[dict] | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "details": details or []}}
-
-
-def _field(field: str, message: str) -> dict:
-    return _error("invalid_request", f"{field}: {message}", [{"field": field, "message": message}])
 
 
 @pytest.mark.parametrize(
     ("params", "status", "body"),
     [
-        ({}, 422, _field("q", "Field required")),
-        ({"q": ""}, 422, _field("q", "query must not be empty")),
-        ({"q": " \t\n "}, 422, _field("q", "query must not be empty")),
-        ({"q": "\u200b\u200d\u202e"}, 422, _field("q", "query must not be empty")),
-        ({"q": "x" * 501}, 422, _field("q", "String should have at most 500 characters")),
-        ({"q": "x", "k": "0"}, 422, _field("k", "Input should be greater than or equal to 1")),
-        ({"q": "x", "k": "101"}, 422, _field("k", "Input should be less than or equal to 100")),
+        ({}, 422, field_error("q", "Field required")),
+        ({"q": ""}, 422, field_error("q", "query must not be empty")),
+        ({"q": " \t\n "}, 422, field_error("q", "query must not be empty")),
+        ({"q": "\u200b\u200d\u202e"}, 422, field_error("q", "query must not be empty")),
+        ({"q": "x" * 501}, 422, field_error("q", "String should have at most 500 characters")),
+        ({"q": "x", "k": "0"}, 422, field_error("k", "Input should be greater than or equal to 1")),
+        ({"q": "x", "k": "101"}, 422, field_error("k", "Input should be less than or equal to 100")),
         (
             {"q": "x", "k": "ten"},
             422,
-            _field("k", "Input should be a valid integer, unable to parse string as an integer"),
+            field_error("k", "Input should be a valid integer, unable to parse string as an integer"),
         ),
         (
             {"q": "x", "principle": "0"},
             422,
-            _field("principle", "Input should be greater than or equal to 1"),
+            field_error("principle", "Input should be greater than or equal to 1"),
         ),
-        ({"q": "x", "principle": "11"}, 422, _field("principle", "Input should be less than or equal to 10")),
+        ({"q": "x", "principle": "11"}, 422, field_error("principle", "Input should be less than or equal to 10")),
         (
             {"q": "x", "principle": "abc"},
             422,
-            _field("principle", "Input should be a valid integer, unable to parse string as an integer"),
+            field_error("principle", "Input should be a valid integer, unable to parse string as an integer"),
         ),
         (
             {"q": "x", "year_from": "2024", "year_to": "2020"},
             422,
-            _error("invalid_query", "year_from (2024) is after year_to (2020)"),
+            error_body("invalid_query", "year_from (2024) is after year_to (2020)"),
         ),
         (
             {"q": "x", "year_from": "1066"},
             422,
-            _field("year_from", "Input should be greater than or equal to 1900"),
+            field_error("year_from", "Input should be greater than or equal to 1900"),
         ),
-        ({"q": "x", "mode": "magic"}, 422, _field("mode", "Input should be 'hybrid', 'bm25' or 'dense'")),
+        ({"q": "x", "mode": "magic"}, 422, field_error("mode", "Input should be 'hybrid', 'bm25' or 'dense'")),
         (
             {"q": "x", "type": "novel"},
             422,
-            _field(
+            field_error(
                 "type",
                 "Input should be 'policy-lab', 'policy-prototype', 'toolkit', 'report', 'case-study', "
                 "'members-pack' or 'web-page'",
@@ -69,7 +62,7 @@ def _field(field: str, message: str) -> dict:
         (
             {"q": "x", "document": "no-such-report"},
             404,
-            _error("document_not_found", "no document with id 'no-such-report'"),
+            error_body("document_not_found", "no document with id 'no-such-report'"),
         ),
     ],
 )
@@ -93,13 +86,13 @@ def test_several_problems_are_all_reported(http: httpx.Client) -> None:
         (
             "/documents?year_from=2024&year_to=2000",
             422,
-            _error("invalid_query", "year_from (2024) is after year_to (2000)"),
+            error_body("invalid_query", "year_from (2024) is after year_to (2000)"),
         ),
-        ("/documents?limit=0", 422, _field("limit", "Input should be greater than or equal to 1")),
-        ("/documents?offset=-1", 422, _field("offset", "Input should be greater than or equal to 0")),
-        ("/documents?principle=11", 422, _field("principle", "Input should be less than or equal to 10")),
-        ("/no/such/route", 404, _error("not_found", "Not Found")),
-        ("/documents/net-zero/file/extra", 404, _error("not_found", "Not Found")),
+        ("/documents?limit=0", 422, field_error("limit", "Input should be greater than or equal to 1")),
+        ("/documents?offset=-1", 422, field_error("offset", "Input should be greater than or equal to 0")),
+        ("/documents?principle=11", 422, field_error("principle", "Input should be less than or equal to 10")),
+        ("/no/such/route", 404, error_body("not_found", "Not Found")),
+        ("/documents/net-zero/file/extra", 404, error_body("not_found", "Not Found")),
     ],
 )
 def test_other_routes_validate_too(http: httpx.Client, path: str, status: int, body: dict) -> None:
@@ -110,7 +103,7 @@ def test_other_routes_validate_too(http: httpx.Client, path: str, status: int, b
 def test_a_wrong_method_is_405_in_the_same_shape(http: httpx.Client) -> None:
     response = http.post("/search", params={"q": "x"})
     assert response.status_code == 405
-    assert response.json() == _error("method_not_allowed", "Method Not Allowed")
+    assert response.json() == error_body("method_not_allowed", "Method Not Allowed")
 
 
 # ---- hostile input ------------------------------------------------------------------------------------
@@ -262,7 +255,7 @@ def test_operators_in_filters_are_plain_text_that_matches_nothing(http: httpx.Cl
         assert body["filters"] == {"council": value}
         assert http.get("/documents", params={"council": value}).json()["total"] == 0
     response = http.get("/search", params={"q": "asset transfer", "document": "' OR 1=1 --"})
-    assert response.json() == _error("document_not_found", 'no document with id "\' OR 1=1 --"')
+    assert response.json() == error_body("document_not_found", 'no document with id "\' OR 1=1 --"')
 
 
 def test_hostile_queries_are_echoed_as_data_not_markup(http: httpx.Client) -> None:

@@ -16,6 +16,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from kb.index import KnowledgeBase
 from kb.navigation import is_navigation
+from tests.api.error_bodies import error_body, field_error
 from tests.conftest import SAMPLE_IDS, LiveServer
 
 CSV_HEADER = [
@@ -338,39 +339,35 @@ def test_navigation_passages_that_search_ranks_first_are_left_out_of_the_pack(
     assert found[0]["passage_id"] not in ids
 
 
-def _error(code: str, message: str, details: list[dict] | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "details": details or []}}
-
-
-def _field(field: str, message: str) -> dict:
-    return _error("invalid_request", f"{field}: {message}", [{"field": field, "message": message}])
-
-
 @pytest.mark.parametrize(
     ("params", "status", "body"),
     [
         (
             {"principle": 3, "year_from": 2024, "year_to": 2020},
             422,
-            _error("invalid_query", "year_from (2024) is after year_to (2020)"),
+            error_body("invalid_query", "year_from (2024) is after year_to (2020)"),
         ),
         (
             {"principle": 3, "year_from": 1066},
             422,
-            _field("year_from", "Input should be greater than or equal to 1900"),
+            field_error("year_from", "Input should be greater than or equal to 1900"),
         ),
         (
             {"principle": 3, "year_to": "soon"},
             422,
-            _field("year_to", "Input should be a valid integer, unable to parse string as an integer"),
+            field_error("year_to", "Input should be a valid integer, unable to parse string as an integer"),
         ),
-        ({"principle": 3, "limit": 0}, 422, _field("limit", "Input should be greater than or equal to 1")),
-        ({"principle": 3, "limit": 201}, 422, _field("limit", "Input should be less than or equal to 200")),
-        ({"principle": 3, "council": "x" * 201}, 422, _field("council", "String should have at most 200 characters")),
+        ({"principle": 3, "limit": 0}, 422, field_error("limit", "Input should be greater than or equal to 1")),
+        ({"principle": 3, "limit": 201}, 422, field_error("limit", "Input should be less than or equal to 200")),
+        (
+            {"principle": 3, "council": "x" * 201},
+            422,
+            field_error("council", "String should have at most 200 characters"),
+        ),
         (
             {"principle": 3, "type": "novel"},
             422,
-            _field(
+            field_error(
                 "type",
                 "Input should be 'policy-lab', 'policy-prototype', 'toolkit', 'report', 'case-study', "
                 "'members-pack' or 'web-page'",
@@ -379,7 +376,7 @@ def _field(field: str, message: str) -> dict:
         (
             {"principle": 3, "document": "no-such-report", "format": "docx"},
             404,
-            _error("document_not_found", "no document with id 'no-such-report'"),
+            error_body("document_not_found", "no document with id 'no-such-report'"),
         ),
     ],
 )
