@@ -23,7 +23,14 @@ import numpy as np
 
 from evaluations.tagging import THRESHOLDS, best_thresholds, prf
 from ingest.chunk import chunk
-from ingest.document_principles import FEATURES, MODEL_FILE, DocumentPrincipleModel, DocumentTagger, document_features
+from ingest.document_principles import (
+    FEATURES,
+    MODEL_FILE,
+    DocumentPrincipleModel,
+    DocumentTagger,
+    document_centre,
+    document_features,
+)
 from ingest.markdown import markdown_to_extraction
 from ingest.tag import Tagger, tagger_for
 from kb.embed import Embedder
@@ -140,7 +147,7 @@ def evaluate_principles(embedder: Embedder, train: bool = False) -> dict[str, ob
     previous_rule = np.array(
         [[pid in {q for p in t.passages for q in p.principles} for pid in range(1, 11)] for t in tagged]
     )
-    closeness = np.array([tagger.space.description_vectors @ _centre(t.embeddings) for t in tagged])
+    closeness = np.array([tagger.space.description_vectors @ document_centre(t.embeddings) for t in tagged])
     bar = max(THRESHOLDS - 0.3, key=lambda b: float(prf(truth, closeness >= b)["macro_f1"]))  # type: ignore[arg-type]
 
     def scored(rows: np.ndarray) -> dict[str, object]:
@@ -185,8 +192,3 @@ def evaluate_principles(embedder: Embedder, train: bool = False) -> dict[str, ob
         model.save(MODEL_FILE, {"trained_on": f"{len(tagged)} labelled projects", **notes})
         results["saved"] = str(MODEL_FILE)
     return results
-
-
-def _centre(embeddings: np.ndarray) -> np.ndarray:
-    centre = embeddings.mean(axis=0)
-    return np.asarray(centre / (np.linalg.norm(centre) or 1.0))

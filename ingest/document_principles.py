@@ -53,11 +53,15 @@ def document_features(
     """(10, len(FEATURES)) for one document, from its passages' (n, 10) tagger scores and (n, d) embeddings."""
     best = np.clip(scores.max(axis=0), 1e-4, 1 - 1e-4)
     share = (scores >= thresholds).mean(axis=0)
-    centre = embeddings.mean(axis=0)
-    centre = centre / (np.linalg.norm(centre) or 1.0)
-    closeness = space.description_vectors @ centre
+    closeness = space.description_vectors @ document_centre(embeddings)
     relative = (closeness - closeness.mean()) / (closeness.std() + 1e-6)
     return np.stack([np.log(best / (1 - best)), share, relative], axis=1)
+
+
+def document_centre(embeddings: np.ndarray) -> np.ndarray:
+    """The document's direction: its passages' mean embedding, unit length."""
+    centre = embeddings.mean(axis=0)
+    return np.asarray(centre / (np.linalg.norm(centre) or 1.0))
 
 
 @dataclass

@@ -10,6 +10,7 @@ version the registry never named (removed by `collect_garbage`) or stale passage
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
 from collections import Counter
@@ -203,13 +204,35 @@ class KnowledgeBase:
         return stats
 
     def principles_met(self, document: IndexedDocument) -> set[int]:
-        """The principles a document meets: the document-level verdict stored at ingest, or for a document
-        indexed before there was one, the principles its passages are tagged with."""
+        return {p.id for p in self.document_principles(document) if p.met}
+
+    def document_principles(self, document: IndexedDocument) -> list[DocumentPrinciple]:
+        """The document-level principles stored at ingest; for a document indexed before there were any, those
+        its passages are tagged with (each met, with its three best tagged passages)."""
         if document.principles:
-            return {p.id for p in document.principles if p.met}
+            return document.principles
         table = self.table()
         rows = np.flatnonzero(table.document_id == document.meta.id)
-        return {int(pid) for row in rows for pid in table.metas[row].get("principles") or []}
+        found = []
+        for pid in range(1, 11):
+            tagged = [int(r) for r in rows if pid in (table.metas[r].get("principles") or [])]
+            if not tagged:
+                continue
+            scores = {
+                r: (json.loads(table.metas[r].get("scores", "[]") or "[]") or [0.0] * 10)[pid - 1] for r in tagged
+            }
+            best = sorted(tagged, key=lambda r: -scores[r])[:3]
+            found.append(
+                DocumentPrinciple(
+                    id=pid,
+                    score=round(float(scores[best[0]]), 4),
+                    met=True,
+                    tagged_passages=len(tagged),
+                    best_passage_score=round(float(scores[best[0]]), 4),
+                    passage_ids=[table.ids[r] for r in best],
+                )
+            )
+        return found
 
     # ---- writing -------------------------------------------------------------------------------------------
 

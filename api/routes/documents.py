@@ -7,7 +7,6 @@ import mimetypes
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
@@ -25,7 +24,7 @@ from api.schemas import (
 from ccin.errors import DocumentNotFound
 from kb.filters import Filters
 from kb.index import KnowledgeBase
-from kb.passage import DocumentMeta, DocumentPrinciple, IndexedDocument
+from kb.passage import DocumentMeta, IndexedDocument
 from kb.principles import NAMES
 from kb.results import citation, document_file_url
 from kb.table import PassageTable
@@ -37,14 +36,13 @@ DocumentId = Annotated[str, PathParam(max_length=200, pattern=r"^[A-Za-z0-9][A-Z
 
 
 def principles_met(kb: KnowledgeBase, document: IndexedDocument, base: str) -> list[PrincipleMet]:
-    """The principles the document meets (ingest/document_principles.py), passage-evidenced ones first, each with
-    the passages that show it best. A document indexed before document-level principles falls back to the old
-    meaning: a principle is met when one of its passages is tagged with it."""
+    """The principles the document meets (`KnowledgeBase.document_principles`), passage-evidenced ones first,
+    each with the passages that show it best."""
     table = kb.table()
     rows = (table.document_id == document.meta.id).nonzero()[0]
     row_of = {table.ids[row]: int(row) for row in rows}
     url = kb.document_urls().get(document.meta.id)
-    found = document.principles or _from_passages(table, rows)
+    found = kb.document_principles(document)
     met = sorted(
         (p for p in found if p.met and p.passage_ids and p.passage_ids[0] in row_of),
         key=lambda p: (-p.tagged_passages, -p.best_passage_score, p.id),
@@ -75,27 +73,6 @@ def _evidence(table: PassageTable, row: int, principle: int, url: str | None, ba
         text=text if len(text) <= EVIDENCE_CHARS else text[: text.rfind(" ", 0, EVIDENCE_CHARS)] + " …",
         citation=citation(meta, url, base),
     )
-
-
-def _from_passages(table: PassageTable, rows: np.ndarray) -> list[DocumentPrinciple]:
-    found = []
-    for pid in range(1, 11):
-        tagged = [int(r) for r in rows if pid in (table.metas[r].get("principles") or [])]
-        if not tagged:
-            continue
-        scores = {r: (json.loads(table.metas[r].get("scores", "[]") or "[]") or [0.0] * 10)[pid - 1] for r in tagged}
-        best = sorted(tagged, key=lambda r: -scores[r])[:3]
-        found.append(
-            DocumentPrinciple(
-                id=pid,
-                score=round(float(scores[best[0]]), 4),
-                met=True,
-                tagged_passages=len(tagged),
-                best_passage_score=round(float(scores[best[0]]), 4),
-                passage_ids=[table.ids[r] for r in best],
-            )
-        )
-    return found
 
 
 def declared(meta: DocumentMeta) -> list[PrincipleRef] | None:

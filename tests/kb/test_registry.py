@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from kb.documents import DocumentRegistry
+from kb.index import KnowledgeBase
 from kb.passage import DocumentMeta, DocumentPrinciple, IndexedDocument
 
 OLD_SCHEMA = """
@@ -52,3 +53,22 @@ def test_a_registry_from_before_document_principles_opens_and_takes_them(tmp_pat
     assert old is not None and old.principles == [] and old.passage_count == 4
     registry.commit(_document([DocumentPrinciple(id=8, score=0.9, met=True)]))
     assert [p.id for p in registry.get("a").principles] == [8]  # type: ignore[union-attr]
+
+
+def test_a_document_indexed_before_document_principles_meets_what_its_passages_are_tagged_with(
+    kb: KnowledgeBase,
+) -> None:
+    import json
+
+    document = kb.document("net-zero").model_copy(update={"principles": []})
+    table = kb.table()
+    rows = [r for r, d in enumerate(table.document_id) if d == "net-zero"]
+    tagged = {pid for r in rows for pid in table.metas[r].get("principles") or []}
+    found = kb.document_principles(document)
+    assert {p.id for p in found} == tagged == kb.principles_met(document)
+    for principle in found:
+        carrying = [r for r in rows if principle.id in (table.metas[r].get("principles") or [])]
+        best = max(json.loads(table.metas[r]["scores"])[principle.id - 1] for r in carrying)
+        assert principle.met and principle.tagged_passages == len(carrying)
+        assert principle.best_passage_score == round(best, 4)
+        assert 1 <= len(principle.passage_ids) <= 3
