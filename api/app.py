@@ -13,14 +13,14 @@ from api.errors import install_error_handlers
 from api.ratelimit import RateLimiter
 from api.routes import admin, documents, evidence, health, principles, search, site
 from ccin.settings import Settings, load_settings
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 
 
 def create_app(settings: Settings, kb: KnowledgeBase | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Load the model and the index before the first request, off the event loop.
-        await anyio.to_thread.run_sync(lambda: (app.state.kb.embedder, app.state.kb.table()))
+        await anyio.to_thread.run_sync(lambda: (app.state.kb.embedder, app.state.kb.snapshot()))
         yield
 
     app = FastAPI(

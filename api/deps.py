@@ -9,7 +9,7 @@ from fastapi import Depends, Header, HTTPException, Request
 
 from api.ratelimit import RateLimiter, client_key
 from ccin.settings import Settings
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 
 
 def get_kb(request: Request) -> KnowledgeBase:

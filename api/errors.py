@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ccin.errors import CCINError
+from kb.errors import CCINError
 
 log = logging.getLogger("ccin.api")
 

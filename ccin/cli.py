@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from ccin.errors import CCINError
 from ccin.settings import Settings, load_settings
+from kb.errors import CCINError
 from kb.filters import ROLE_CHOICES
 
 
@@ -50,7 +50,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, 
 
     from ingest.chunk import ChunkParams
     from ingest.pipeline import Ingestor, load_catalogue, outcome_line, report_json
-    from kb.index import KnowledgeBase
+    from kb.knowledge_base import KnowledgeBase
 
     listed = list(paths)
     ingestor = Ingestor(
@@ -118,7 +118,7 @@ def search(
 ) -> None:
     """Search the index and print cited passages."""
     from api.schemas import SearchQuery
-    from kb.index import KnowledgeBase
+    from kb.knowledge_base import KnowledgeBase
 
     params = SearchQuery.model_validate(
         {
@@ -171,7 +171,7 @@ def search(
 def declared_vs_found(settings: Settings, as_json: bool) -> None:
     """List documents whose text disagrees with the principles their catalogue entry declares."""
     from api.routes.principles import declared_versus_found
-    from kb.index import KnowledgeBase
+    from kb.knowledge_base import KnowledgeBase
 
     report = declared_versus_found(KnowledgeBase(settings))
     if as_json:

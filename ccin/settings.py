@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ccin.errors import ConfigurationError
+from kb.errors import ConfigurationError
 
 
 class Settings(BaseSettings):

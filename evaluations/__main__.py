@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     suffix = "-quick" if args.quick else ""
     context = {"date": dt.date.today().isoformat(), "machine": machine(), "quick": args.quick}
     kb, _ = corpus_index()
-    table = kb.table()
+    table = kb.snapshot()
     context["corpus"] = {
         "documents": len(kb.registry.versions()),
         "pages": sum(d.pages for d in kb.registry.all()),

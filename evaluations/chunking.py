@@ -17,7 +17,7 @@ def evaluate_chunking() -> dict[str, object]:
     for target, maximum in SIZES:
         kb, _ = corpus_index(ChunkParams(target_words=target, max_words=maximum), name=f"chunk-{target}")
         results[f"target {target} / max {maximum}"] = {
-            "passages": len(kb.table()),
+            "passages": len(kb.snapshot()),
             "dev nDCG@10": {m.name: round(m.score(dev).ndcg10, 4) for m in (BM25(kb), Dense(kb), Hybrid(kb))},
         }
     return results

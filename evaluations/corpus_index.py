@@ -9,7 +9,7 @@ from pathlib import Path
 from ccin.settings import load_settings
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor, IngestReport, load_catalogue
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -32,10 +32,10 @@ from ingest.document_principles import (
     document_features,
 )
 from ingest.markdown import markdown_to_extraction
-from ingest.tag import Tagger, tagger_for
+from ingest.tagger import Tagger, tagger_for
 from kb.embed import Embedder
 from kb.passage import TaggedPassage
-from kb.table import embedding_text
+from kb.snapshot import embedding_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PAGES = SHARED / "ccin-pages"

@@ -17,7 +17,7 @@ from evaluations.data import Query, load_queries
 from evaluations.metrics import document_grades, document_ndcg, gains, mrr, ndcg, recall
 from kb.filters import DEFAULT_ROLE, Filters
 from kb.fusion import Fusion
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.listing import listing
 from kb.retrieve import DEFAULT_FUSION, Hit, Retriever
 
@@ -53,21 +53,21 @@ class Method:
         self.role = role
 
     def hits(self, query: str) -> list[Hit]:
-        return self.retriever.search(self.kb.table(), query, Filters(role=self.role), K, self.mode)
+        return self.retriever.search(self.kb.snapshot(), query, Filters(role=self.role), K, self.mode)
 
     def ranked(self, query: str) -> list[tuple[str, str]]:
-        table = self.kb.table()
+        table = self.kb.snapshot()
         return [(str(table.metas[h.row]["document_id"]), table.texts[h.row]) for h in self.hits(query)]
 
     def navigation_share(self, queries: list[Query], depth: int = NAVIGATION_DEPTH) -> float:
         """The share of the top `depth` results, over all queries, that are navigation passages."""
-        table = self.kb.table()
+        table = self.kb.snapshot()
         roles = [str(table.role[h.row]) for q in queries for h in self.hits(q.text)[:depth]]
         return sum(role != "body" for role in roles) / len(roles) if roles else 0.0
 
     def document_ndcg(self, queries: list[Query], grouped: bool) -> float:
         """Mean document-level nDCG@10 of the passage list, or of the group=document cards."""
-        table = self.kb.table()
+        table = self.kb.snapshot()
         scores = []
         for query in queries:
             if grouped:

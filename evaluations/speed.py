@@ -20,11 +20,11 @@ from ccin.settings import load_settings
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor, load_catalogue
 from kb.ann import IVF_MIN_ROWS
+from kb.bm25 import BM25Index
 from kb.filters import Filters
-from kb.index import KnowledgeBase
-from kb.keyword import KeywordIndex
+from kb.knowledge_base import KnowledgeBase
 from kb.retrieve import Retriever
-from kb.table import PassageTable, _columns, embedding_text
+from kb.snapshot import Snapshot, _columns, embedding_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -46,7 +46,7 @@ def ingest_throughput(files: list[Path] | None = None) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as directory:
         kb = KnowledgeBase(load_settings(data_dir=Path(directory), query_log=False))
         kb.embedder.embed_passages(["warm-up"])
-        from ingest.tag import tagger_for
+        from ingest.tagger import tagger_for
 
         tagger_for(kb.embedder)
         ingestor = Ingestor(kb, catalogue, ChunkParams())
@@ -85,7 +85,7 @@ def ingest_throughput(files: list[Path] | None = None) -> dict[str, object]:
     }
 
 
-def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTable:
+def synthetic_table(base: Snapshot, size: int, seed: int = 7) -> Snapshot:
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, len(base), size)
     vocabulary = np.array(" ".join(base.texts).split())
@@ -104,8 +104,8 @@ def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTabl
         meta["dup_group"] = f"s{i}"
         meta["role"] = str(base.role[pick])
         metas.append(meta)
-    keyword = KeywordIndex.build(texts)
-    table = PassageTable(
+    keyword = BM25Index.build(texts)
+    table = Snapshot(
         0,
         [f"s{i}" for i in range(size)],
         texts,
@@ -114,11 +114,11 @@ def synthetic_table(base: PassageTable, size: int, seed: int = 7) -> PassageTabl
         keyword,
         *_columns(metas, texts),
     )
-    table.attach_ivf()  # as PassageTable.warm does for a real index
+    table.attach_ivf()  # as Snapshot.warm does for a real index
     return table
 
 
-def query_latency(base: PassageTable, retriever: Retriever, queries: list[str], sizes: list[int]) -> dict[str, object]:
+def query_latency(base: Snapshot, retriever: Retriever, queries: list[str], sizes: list[int]) -> dict[str, object]:
     """p50/p95 per mode and size, query embedding excluded (queries are embedded once beforehand)."""
     for query in queries:
         retriever.embedder.embed_query(query)
@@ -162,7 +162,7 @@ def dense_paths(kb: KnowledgeBase, queries: list[str]) -> dict[str, object]:
 
     llama = chroma_vector_retriever(kb, 10)
     retriever = Retriever(kb.embedder)
-    table = kb.table()
+    table = kb.snapshot()
     for query in queries:
         kb.embedder.embed_query(query)
     timings: dict[str, list[float]] = {"llama-index ChromaVectorStore": [], "snapshot exact dense": []}

@@ -23,12 +23,12 @@ from sklearn.model_selection import GroupKFold, KFold
 
 from evaluations.data import WRITTEN_PASSAGES, LabelledPassage, load_passages
 from ingest.catalogue import Catalogue
-from ingest.tag import HEAD_FILE, LinearHead, PrincipleSpace, TaggerModel, blended
-from ingest.words import WordHead
+from ingest.tagger import HEAD_FILE, LinearHead, PrincipleSpace, TaggerModel, blended
+from ingest.word_head import WordHead
 from kb.dedupe import containment, shingles
 from kb.embed import Embedder
 from kb.principles import NAMES
-from kb.table import embedding_text
+from kb.snapshot import embedding_text
 
 CORPUS_CATALOGUE = HEAD_FILE.parent.parent.parent / "corpus" / "catalogue.yaml"
 THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.01), 2)

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import ValidationError
 
-from ccin.errors import CatalogueError
 from ingest.blocks import Extraction
 from ingest.clean import ends_sentence
+from kb.errors import CatalogueError
 from kb.passage import DocumentMeta
 
 DOCUMENT_TYPES = (

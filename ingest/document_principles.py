@@ -1,6 +1,6 @@
 """A document's "principles met", as the network declares them for a project, each with the passages that show it.
 
-The passage tagger (ingest/tag.py) answers a strict question: does this passage evidence principle N? The network
+The passage tagger (ingest/tagger.py) answers a strict question: does this passage evidence principle N? The network
 answers a generous one for a whole project: which principles does it meet? It declares about five per project,
 often with little in the page's text to show for some of them. So the document's list is its own model, fitted
 on the network's declarations (../shared/ccin-pages, by `python -m evaluations --only principles
@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from ingest.tag import PrincipleSpace, tagger_for
+from ingest.tagger import PrincipleSpace, tagger_for
 from kb.embed import Embedder
 from kb.navigation import is_navigation
 from kb.passage import DocumentPrinciple, TaggedPassage

@@ -17,7 +17,6 @@ from typing import Any
 
 import pymupdf
 
-from ccin.errors import UnreadableDocument
 from ingest.blocks import Block, Extraction
 from ingest.clean import (
     BULLET_RE,
@@ -29,6 +28,7 @@ from ingest.clean import (
     repeated_signatures,
     vocabulary,
 )
+from kb.errors import UnreadableDocument
 
 _MARGIN = 0.085  # share of page height treated as header/footer zone
 _BOLD_FLAG = 16

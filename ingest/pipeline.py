@@ -1,6 +1,6 @@
 """Files in, indexed passages out: discover → check version → extract → chunk → embed → tag → commit.
 
-Each document is committed on its own (kb/index.py), so a batch killed part-way keeps every document it
+Each document is committed on its own (kb/knowledge_base.py), so a batch killed part-way keeps every document it
 finished and the next run picks up the rest. A file that cannot be read is reported with its reason and
 skipped; the batch goes on. Extraction and chunking are guarded per file against any Exception (a file nested
 deep enough to exhaust the recursion limit, or big enough to exhaust memory, included), so one bad file is one
@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ccin.errors import CatalogueError, UnreadableDocument, UnsupportedFileType
 from ingest.blocks import Extraction
 from ingest.catalogue import Catalogue, infer_meta
 from ingest.chunk import ChunkParams, chunk
@@ -26,11 +25,12 @@ from ingest.document_principles import MODEL_FILE, document_tagger_for
 from ingest.html import extract_html
 from ingest.markdown import extract_markdown
 from ingest.pdf import extract_pdf
-from ingest.tag import HEAD_FILE, tagger_for
+from ingest.tagger import HEAD_FILE, tagger_for
 from ingest.text import extract_text
-from kb.index import KnowledgeBase
+from kb.errors import CatalogueError, UnreadableDocument, UnsupportedFileType
+from kb.knowledge_base import KnowledgeBase
 from kb.passage import DocumentMeta, Passage
-from kb.table import embedding_text
+from kb.snapshot import embedding_text
 
 PIPELINE_VERSION = "2"  # 2: document-level principles stored with each document
 EXTRACTORS: dict[str, Callable[[Path], Extraction]] = {
@@ -134,7 +134,7 @@ class Ingestor:
         self.catalogue = catalogue
         self.params = params
 
-    def signature(self) -> str:
+    def settings_fingerprint(self) -> str:
         """Everything besides the file and its metadata that changes the passages: a change re-ingests."""
         models = b"".join(path.read_bytes() if path.is_file() else b"" for path in (HEAD_FILE, MODEL_FILE))
         return f"{PIPELINE_VERSION}|{self.params}|{hashlib.sha256(models).hexdigest()[:12]}"
@@ -154,7 +154,7 @@ class Ingestor:
             return FileOutcome(path, "failed", f"cannot read file: {exc.strerror or exc}")
         catalogued = self.catalogue.get(path)
         meta_key = catalogued.model_dump_json() if catalogued else "inferred"
-        version = hashlib.sha256(data + meta_key.encode() + self.signature().encode()).hexdigest()[:16]
+        version = hashlib.sha256(data + meta_key.encode() + self.settings_fingerprint().encode()).hexdigest()[:16]
         warnings = [] if catalogued else ["not in the catalogue: title and year inferred"]
         existing_id = catalogued.id if catalogued else None
         if existing_id:
@@ -238,7 +238,7 @@ class Ingestor:
         if prune:
             report.pruned = self.prune(paths)
         if (
-            report.count("indexed") or report.pruned or self.kb.table().generation != self.kb.registry.generation()
+            report.count("indexed") or report.pruned or self.kb.snapshot().generation != self.kb.registry.generation()
         ) or not (self.kb.snapshot_dir / "manifest.json").is_file():
             self.kb.save_snapshot()
         report.seconds = time.perf_counter() - started

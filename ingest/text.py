@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ccin.errors import UnreadableDocument
 from ingest.blocks import Block, Extraction
 from ingest.clean import BULLET_RE, ends_sentence, is_page_number, join_lines, normalise_spaces, vocabulary
+from kb.errors import UnreadableDocument
 
 # Markdown-style bold left in exported text. The span is bounded: unbounded, every "**" without a partner
 # scanned to the end of its line, quadratic in a long line full of them.

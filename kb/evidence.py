@@ -17,12 +17,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ccin.errors import InvalidQuery
+from kb.errors import InvalidQuery
 from kb.filters import Filters
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.results import CitationOut, citation
-from kb.retrieve import Retriever, collapse
-from kb.table import PassageTable
+from kb.retrieve import Retriever, collapse_near_duplicates
+from kb.snapshot import Snapshot
 
 DEFAULT_LIMIT = 36
 MAX_LIMIT = 200
@@ -61,7 +61,7 @@ def evidence(
         raise InvalidQuery("an evidence pack needs a principle")
     principle = filters.principle
     filters = replace(filters, role="body")  # whatever the caller asked, navigation is never evidence
-    table = kb.table()
+    table = kb.snapshot()
     if topic:
         hits = Retriever(kb.embedder).search(table, topic, filters, k=limit * TOPIC_DEPTH, mode="hybrid")
         ranked: Iterable[tuple[int, float]] = ((h.row, h.score) for h in hits)
@@ -94,10 +94,10 @@ def evidence(
     return list(groups.values())
 
 
-def _by_principle_score(table: PassageTable, filters: Filters, principle: int) -> list[tuple[int, float]]:
+def _by_principle_score(table: Snapshot, filters: Filters, principle: int) -> list[tuple[int, float]]:
     """Every row the filters allow, strongest for the principle first, near-duplicates collapsed."""
     mask = filters.mask(table)
     rows = np.flatnonzero(mask) if mask is not None else np.arange(len(table))
     scores = [json.loads(table.metas[r].get("scores", "[]") or "[]")[principle - 1] for r in rows]
     ranked = sorted(zip(rows.tolist(), scores, strict=True), key=lambda x: -x[1])
-    return [(h.row, h.score) for h in collapse(table, ranked, k=len(ranked))]
+    return [(h.row, h.score) for h in collapse_near_duplicates(table, ranked, k=len(ranked))]

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from kb.listing import Card
 from kb.principles import NAMES
-from kb.table import PassageTable
+from kb.snapshot import Snapshot
 
 T = TypeVar("T", int, str)
 
@@ -36,7 +36,7 @@ class Facets(BaseModel):
     type: list[FacetCount] = Field(default_factory=list)
 
 
-def count_facets(table: PassageTable, cards: list[Card]) -> Facets:
+def count_facets(table: Snapshot, cards: list[Card]) -> Facets:
     """Counts over `cards`, most common first (ties by value; years newest first)."""
     principles: Counter[int] = Counter()
     councils: Counter[str] = Counter()

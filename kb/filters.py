@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ccin.errors import InvalidQuery
+from kb.errors import InvalidQuery
 from kb.navigation import ROLES
 from kb.principles import principle_name
 
@@ -21,7 +21,7 @@ DEFAULT_ROLE = "body"
 
 if TYPE_CHECKING:
     from kb.passage import DocumentMeta
-    from kb.table import PassageTable
+    from kb.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Filters:
             if value is not None and not (key == "role" and value == DEFAULT_ROLE)
         }
 
-    def admits(self, meta: DocumentMeta) -> bool:
+    def accepts_document(self, meta: DocumentMeta) -> bool:
         """Whether a document passes the council, year, type and document filters by its own metadata, with
         the same meaning `mask` gives them per passage (GET /documents lists documents this way; a principle
         belongs to passages, so it is checked against the table there)."""
@@ -68,7 +68,7 @@ class Filters:
             and (self.document_id is None or meta.id == self.document_id)
         )
 
-    def mask(self, table: PassageTable) -> np.ndarray | None:
+    def mask(self, table: Snapshot) -> np.ndarray | None:
         """Boolean row mask, or None when nothing is filtered."""
         if self.is_empty():
             return None

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ccin.errors import InvalidQuery
+from kb.errors import InvalidQuery
 from kb.retrieve import Hit
-from kb.table import PassageTable
+from kb.snapshot import Snapshot
 
 GROUPS = ("passage", "document")
 SORTS = ("relevance", "newest")
@@ -29,7 +29,7 @@ class Card:
     rows: list[int] = field(default_factory=list)
 
 
-def listing(table: PassageTable, hits: list[Hit], group: str = "passage", sort: str = "relevance") -> list[Card]:
+def listing(table: Snapshot, hits: list[Hit], group: str = "passage", sort: str = "relevance") -> list[Card]:
     """`hits` (best first) as cards, grouped and sorted; newest sorts by year descending (documents without a
     year last), keeping relevance order within a year."""
     if group not in GROUPS:
@@ -49,7 +49,7 @@ def page(cards: list[Card], offset: int, k: int) -> list[Card]:
     return cards[offset : offset + k]
 
 
-def _by_document(table: PassageTable, hits: list[Hit]) -> list[Card]:
+def _by_document(table: Snapshot, hits: list[Hit]) -> list[Card]:
     cards: dict[str, Card] = {}
     for hit in hits:
         document_id = str(table.document_id[hit.row])

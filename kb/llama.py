@@ -16,7 +16,7 @@ from pydantic import PrivateAttr
 
 from kb.embed import Embedder
 from kb.filters import Filters
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.retrieve import Retriever
 
 
@@ -53,7 +53,7 @@ class KnowledgeBaseRetriever(BaseRetriever):
         self._filters = filters or Filters()
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        table = self._kb.table()
+        table = self._kb.snapshot()
         hits = Retriever(self._kb.embedder).search(table, query_bundle.query_str, self._filters, self._k, self._mode)
         nodes = []
         for hit in hits:

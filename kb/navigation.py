@@ -3,7 +3,7 @@ contents, a reading list, acknowledgements or a bare cover is never evidence, so
 
 `navigation_role` names the kind of navigation a passage is, or None for body text. It is pure (text and heading
 path in, a label out), so the same rule labels passages when they are stored (the `role` metadata, "body" for
-None) and labels older stored passages when the search snapshot is built (kb/table.py). It reads two things:
+None) and labels older stored passages when the search snapshot is built (kb/snapshot.py). It reads two things:
 
 - the heading path: a passage under a heading such as "Contents", "Resources and further reading", "References"
   or "Acknowledgements" (at any level, so a "Network publications" subsection of "Resources" counts) belongs to

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from ccin.errors import UnknownPrinciple
+from kb.errors import UnknownPrinciple
 
 NAMES: dict[int, str] = {
     1: "Social partnership",

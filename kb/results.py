@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from kb.facets import Facets
 from kb.principles import NAMES
+from kb.snapshot import Snapshot
 from kb.snippet import make_snippet
-from kb.table import PassageTable
 
 PDF_TYPES_WITHOUT_PAGES = ("web-page",)
 
@@ -124,7 +124,7 @@ def passage_principles(meta: dict[str, Any]) -> list[PrincipleOut]:
 
 
 def passage_out(
-    table: PassageTable,
+    table: Snapshot,
     row: int,
     score: float,
     query: str,
@@ -157,7 +157,7 @@ def passage_out(
     )
 
 
-def related_out(table: PassageTable, row: int, score: float, query: str) -> RelatedPassageOut:
+def related_out(table: Snapshot, row: int, score: float, query: str) -> RelatedPassageOut:
     meta = table.metas[row]
     page = int(meta.get("page", 1))
     return RelatedPassageOut(

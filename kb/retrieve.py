@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ccin.errors import InvalidQuery
 from kb.embed import Embedder
+from kb.errors import InvalidQuery
 from kb.filters import Filters
 from kb.fusion import Fusion
-from kb.table import PassageTable, normalise
+from kb.snapshot import Snapshot, normalise
 
 MODES = ("hybrid", "bm25", "dense")
 # Chosen on the development queries by `python -m evaluations --only retrieval` (see evaluations/results).
@@ -46,7 +46,7 @@ class Hit:
     duplicates: list[int] = field(default_factory=list)
 
 
-def top(scores: np.ndarray, rows: np.ndarray | None, n: int, positive_only: bool) -> Scored:
+def best_scored(scores: np.ndarray, rows: np.ndarray | None, n: int, positive_only: bool) -> Scored:
     """The n best (row, score) pairs, best first; `rows` maps positions in `scores` back to table rows."""
     if scores.size == 0:
         return []
@@ -68,12 +68,12 @@ class Retriever:
         self.fusion = fusion
 
     def bm25(
-        self, table: PassageTable, query: str, mask: np.ndarray | None, n: int, scores: np.ndarray | None = None
+        self, table: Snapshot, query: str, mask: np.ndarray | None, n: int, scores: np.ndarray | None = None
     ) -> Scored:
         """`scores`: the query's BM25 scores when the caller already has them (hybrid computes them once)."""
         return _top_masked(table.keyword.scores(query) if scores is None else scores, mask, n, positive_only=True)
 
-    def dense(self, table: PassageTable, query: str, mask: np.ndarray | None, n: int) -> Scored:
+    def dense(self, table: Snapshot, query: str, mask: np.ndarray | None, n: int) -> Scored:
         if len(table) == 0:
             return []
         vector = self.embedder.embed_query(query)
@@ -82,9 +82,7 @@ class Retriever:
             return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
         return _top_masked(table.embeddings @ vector, mask, n, positive_only=False)
 
-    def phrase(
-        self, table: PassageTable, query: str, mask: np.ndarray | None, scores: np.ndarray | None = None
-    ) -> Phrase:
+    def phrase(self, table: Snapshot, query: str, mask: np.ndarray | None, scores: np.ndarray | None = None) -> Phrase:
         """Exact matches of a multi-word query over every row the filters allow, not just the fused
         candidates: a passage holding the query verbatim can rank low in both BM25 (stop words dropped,
         common words) and dense, and would never be seen otherwise. The phrase list is ordered by BM25."""
@@ -100,15 +98,15 @@ class Retriever:
         ordered = sorted(boosted.tolist(), key=lambda row: (-float(scores[row]), row))
         return Phrase([(row, 1.0) for row in ordered], [set(title_equal.tolist()), set(in_text.tolist())])
 
-    def search(self, table: PassageTable, query: str, filters: Filters, k: int, mode: str = "hybrid") -> list[Hit]:
+    def search(self, table: Snapshot, query: str, filters: Filters, k: int, mode: str = "hybrid") -> list[Hit]:
         """The k best hits (the head of `candidates`)."""
         return self.candidates(table, query, filters, k, mode)[:k]
 
-    def candidates(self, table: PassageTable, query: str, filters: Filters, k: int, mode: str = "hybrid") -> list[Hit]:
+    def candidates(self, table: Snapshot, query: str, filters: Filters, k: int, mode: str = "hybrid") -> list[Hit]:
         """Every hit the retrievers find for the query, best first, near-duplicates collapsed: the candidate set
         that totals, facets and pages are drawn from. Each retriever ranks only the rows the filters allow (so
         k results come back whenever k match), `candidate_depth(k)` of them; hybrid fuses BM25, dense and the
-        phrase list, then puts exact matches first (`guard_exact`)."""
+        phrase list, then puts exact matches first (`exact_matches_first`)."""
         if mode not in MODES:
             raise InvalidQuery(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
         mask = filters.mask(table)
@@ -125,8 +123,8 @@ class Retriever:
             semantic = self.dense(table, query, mask, depth)
             phrase = self.phrase(table, query, mask, scores)
             coverage = table.coverage(query, [row for row, _ in keyword[:COVERAGE_DEPTH]])
-            ranked = guard_exact(self.fusion(keyword, semantic, phrase.ranked, coverage), phrase.tiers)
-        return collapse(table, ranked, len(ranked))
+            ranked = exact_matches_first(self.fusion(keyword, semantic, phrase.ranked, coverage), phrase.tiers)
+        return collapse_near_duplicates(table, ranked, len(ranked))
 
 
 def candidate_depth(k: int) -> int:
@@ -136,12 +134,12 @@ def candidate_depth(k: int) -> int:
 
 def _top_masked(scores: np.ndarray, mask: np.ndarray | None, n: int, positive_only: bool) -> Scored:
     if mask is None:
-        return top(scores, None, n, positive_only)
+        return best_scored(scores, None, n, positive_only)
     rows = np.flatnonzero(mask)
-    return top(scores[rows], rows, n, positive_only)
+    return best_scored(scores[rows], rows, n, positive_only)
 
 
-def guard_exact(ranked: Scored, tiers: list[set[int]]) -> Scored:
+def exact_matches_first(ranked: Scored, tiers: list[set[int]]) -> Scored:
     """Exact matches first, tier by tier, each tier in fused order; a row counts in its first tier only.
     Fusion alone can bury them: a title typed in full or a sentence pasted from a report is the clearest
     intent a query can state, yet dense may rank that passage 150th (measured on the development queries:
@@ -163,7 +161,7 @@ def guard_exact(ranked: Scored, tiers: list[set[int]]) -> Scored:
     return result + buckets[-1]
 
 
-def collapse(table: PassageTable, ranked: Scored, k: int) -> list[Hit]:
+def collapse_near_duplicates(table: Snapshot, ranked: Scored, k: int) -> list[Hit]:
     """One hit per near-duplicate group, in rank order; the others become its duplicates."""
     hits: list[Hit] = []
     by_group: dict[str, Hit] = {}

@@ -27,7 +27,7 @@ from ingest.catalogue import Catalogue
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
 from kb.embed import SentenceTransformerEmbedder, packaged_embedder
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

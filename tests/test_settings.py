@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ccin.errors import ConfigurationError
 from ccin.settings import load_settings
+from kb.errors import ConfigurationError
 
 
 def test_environment_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -13,11 +13,11 @@ from pydantic import ValidationError
 from api.deps import KB, Admin, AppSettings, BaseURL
 from api.routes.documents import DocumentId, document_out
 from api.schemas import DocumentOut, DocumentType, QueryLogOut, error_responses
-from ccin.errors import InvalidQuery, UnreadableDocument, UnsupportedFileType
 from ingest.catalogue import Catalogue, checked_url, document_id_for
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
-from kb.index import KnowledgeBase
+from kb.errors import InvalidQuery, UnreadableDocument, UnsupportedFileType
+from kb.knowledge_base import KnowledgeBase
 from kb.passage import DocumentMeta
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Admin], responses=error_responses(401, 403))

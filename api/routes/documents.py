@@ -21,13 +21,13 @@ from api.schemas import (
     PrincipleRef,
     error_responses,
 )
-from ccin.errors import DocumentNotFound
+from kb.errors import DocumentNotFound
 from kb.filters import Filters
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.passage import DocumentMeta, IndexedDocument
 from kb.principles import NAMES
 from kb.results import citation, document_file_url
-from kb.table import PassageTable
+from kb.snapshot import Snapshot
 
 router = APIRouter(tags=["documents"])
 FILE_MEDIA_TYPES = ("application/pdf", "text/html", "text/markdown", "text/plain", "application/octet-stream")
@@ -38,7 +38,7 @@ DocumentId = Annotated[str, PathParam(max_length=200, pattern=r"^[A-Za-z0-9][A-Z
 def principles_met(kb: KnowledgeBase, document: IndexedDocument, base: str) -> list[PrincipleMet]:
     """The principles the document meets (`KnowledgeBase.document_principles`), passage-evidenced ones first,
     each with the passages that show it best."""
-    table = kb.table()
+    table = kb.snapshot()
     rows = (table.document_id == document.meta.id).nonzero()[0]
     row_of = {table.ids[row]: int(row) for row in rows}
     url = kb.document_urls().get(document.meta.id)
@@ -61,7 +61,7 @@ def principles_met(kb: KnowledgeBase, document: IndexedDocument, base: str) -> l
     ]
 
 
-def _evidence(table: PassageTable, row: int, principle: int, url: str | None, base: str) -> PrincipleEvidence:
+def _evidence(table: Snapshot, row: int, principle: int, url: str | None, base: str) -> PrincipleEvidence:
     meta = table.metas[row]
     scores = json.loads(meta.get("scores", "[]") or "[]")
     text = table.texts[row]
@@ -114,7 +114,7 @@ def list_documents(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> DocumentList:
     filters = Filters(principle=principle, council=council, year_from=year_from, year_to=year_to, type=type)
-    chosen = [document for document in kb.registry.all() if filters.admits(document.meta)]
+    chosen = [document for document in kb.registry.all() if filters.accepts_document(document.meta)]
     if principle is not None:  # the same verdict GET /documents/{id} shows
         chosen = [d for d in chosen if principle in kb.principles_met(d)]
     chosen.sort(key=lambda d: (-(d.meta.year or 0), d.meta.title))

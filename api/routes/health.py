@@ -23,7 +23,7 @@ def health() -> HealthOut:
 )
 def ready(kb: KB) -> ReadyOut | JSONResponse:
     try:
-        table = kb.table()
+        table = kb.snapshot()
         documents = len(kb.registry.versions())
     except Exception as exc:  # the store is unreachable: say so instead of failing
         body = UnavailableOut(status="unavailable", reason=str(exc)[:200])

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from api.deps import KB
 from api.schemas import DeclaredVersusFoundItem, DeclaredVersusFoundOut, PrincipleRef, PrincipleSummary
 from kb.declared import disagreements
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.principles import NAMES, load_principles
 
 router = APIRouter(tags=["principles"])

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from ccin.cli import cli
 from ingest.catalogue import Catalogue
-from ingest.tag import tagger_for
-from kb.index import KnowledgeBase
+from ingest.tagger import tagger_for
+from kb.knowledge_base import KnowledgeBase
 from kb.navigation import is_navigation
 from kb.principles import NAMES
 from tests.conftest import LiveServer, ingest_into, make_settings
@@ -51,7 +51,7 @@ def pages_http(pages_index: Path) -> httpx.Client:
 def _expected(kb: KnowledgeBase) -> dict[str, dict[str, list[int]]]:
     """Disagreements worked out from the stored passages alone, independently of kb.declared."""
     thresholds = tagger_for(kb.embedder).thresholds()
-    table = kb.table()
+    table = kb.snapshot()
     expected = {}
     for document in kb.registry.all():
         declared = document.meta.principles_declared or []
@@ -116,7 +116,7 @@ def test_the_cli_prints_the_same_list(pages_http: httpx.Client, pages_index: Pat
 def test_a_catalogue_with_an_unknown_principle_is_refused(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# A\n\nSome text about a project.\n")
     (tmp_path / "catalogue.yaml").write_text("documents:\n  - file: a.md\n    principles_declared: [3, 11]\n")
-    from ccin.errors import CatalogueError
+    from kb.errors import CatalogueError
 
     with pytest.raises(CatalogueError, match="principles_declared"):
         Catalogue.load(tmp_path / "catalogue.yaml")

@@ -10,7 +10,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.navigation import is_navigation
 from kb.principles import NAMES
 from tests.conftest import CORPUS, SAMPLE_IDS, SEED_PACKS, LiveServer
@@ -152,7 +152,7 @@ def test_one_document_has_its_catalogue_metadata(http: httpx.Client, live_server
 @pytest.mark.parametrize("document_id", ["beyond-asset-transfer", "net-zero", "001-e33d7f85c6ea2c8b"])
 def test_principles_met_carry_their_evidence_passages(http: httpx.Client, kb: KnowledgeBase, document_id: str) -> None:
     document = http.get(f"/documents/{document_id}").json()
-    table = kb.table()
+    table = kb.snapshot()
     every = [row for row, doc in enumerate(table.document_id) if doc == document_id]
     assert document["passage_count"] == len(every)
     # Navigation (contents, reading lists) is never evidence: the document's principles read its other passages.

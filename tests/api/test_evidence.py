@@ -14,7 +14,7 @@ import httpx
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.navigation import is_navigation
 from tests.api.error_bodies import error_body, field_error
 from tests.conftest import SAMPLE_IDS, LiveServer
@@ -73,7 +73,7 @@ def test_a_pack_groups_the_strongest_tagged_passages_by_project(
     ids = [group["document_id"] for group in pack["groups"]]
     assert len(ids) == len(set(ids)), "one group per project"
 
-    table = kb.table()
+    table = kb.snapshot()
     row_of = {pid: row for row, pid in enumerate(table.ids)}
     for group in pack["groups"]:
         assert set(group) == {"document_id", "title", "lead_council", "year", "passages"}
@@ -104,7 +104,7 @@ def test_a_pack_groups_the_strongest_tagged_passages_by_project(
 def test_without_a_topic_the_pack_opens_with_the_strongest_passage_in_the_index(
     http: httpx.Client, kb: KnowledgeBase
 ) -> None:
-    table = kb.table()
+    table = kb.snapshot()
     strongest = max(
         (json.loads(meta["scores"])[4], pid)
         for pid, meta in zip(table.ids, table.metas, strict=True)
@@ -283,7 +283,7 @@ def test_every_search_filter_narrows_the_pack(
     assert not all(admits(documents[group["document_id"]]) for group in unfiltered["groups"]), "the filter matters"
 
     if topic is None:  # ranked by principle score: the pack opens with the strongest passage the filter admits
-        table = kb.table()
+        table = kb.snapshot()
         admitted = [
             (json.loads(meta["scores"])[8], pid)
             for pid, text, meta in zip(table.ids, table.texts, table.metas, strict=True)
@@ -317,7 +317,7 @@ def test_limit_caps_the_passages_in_the_pack_and_keeps_the_strongest(http: httpx
 
 @pytest.mark.parametrize("principle", range(1, 11))
 def test_no_pack_quotes_a_navigation_passage(http: httpx.Client, kb: KnowledgeBase, principle: int) -> None:
-    table = kb.table()
+    table = kb.snapshot()
     row_of = {pid: row for row, pid in enumerate(table.ids)}
     for topic in (None, "contents resources further reading"):
         pack = _pack(http, principle=principle, limit=200, **({"q": topic} if topic else {}))

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ccin.errors import CatalogueError
 from ingest.blocks import Block, Extraction
 from ingest.catalogue import Catalogue, document_id_for, infer_meta, title_from_filename
+from kb.errors import CatalogueError
 from tests.conftest import CORPUS
 
 

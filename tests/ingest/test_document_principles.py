@@ -19,10 +19,10 @@ from ingest.document_principles import (
     document_tagger_for,
 )
 from ingest.markdown import markdown_to_extraction
-from ingest.tag import tagger_for
+from ingest.tagger import tagger_for
 from kb.embed import Embedder
 from kb.passage import TaggedPassage
-from kb.table import embedding_text
+from kb.snapshot import embedding_text
 from tests.network_pages import PAGES
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ccin.errors import UnreadableDocument
 from ingest.blocks import Block
 from ingest.chunk import ChunkParams, chunk
 from ingest.pdf import extract_pdf
+from kb.errors import UnreadableDocument
 from tests.conftest import CORPUS
 from tests.pdfs import (
     REPORT_AUTHOR,

@@ -22,8 +22,8 @@ from ccin.cli import cli
 from ingest.catalogue import Catalogue, document_id_for
 from ingest.chunk import ChunkParams
 from ingest.pipeline import EXTRACTORS, Ingestor
-from kb.index import KnowledgeBase
-from kb.table import PassageTable
+from kb.knowledge_base import KnowledgeBase
+from kb.snapshot import Snapshot
 from tests.conftest import CORPUS, ROOT, SEED_PACKS, SEEDS, make_settings
 from tests.pdfs import (
     PdfBuilder,
@@ -88,7 +88,7 @@ def _assert_consistent(data: Path) -> list[str]:
     """Chroma ids == snapshot ids == the registry's passage counts; no duplicates, no old versions."""
     kb = KnowledgeBase(make_settings(data))
     stored = _stored_ids(kb)
-    snapshot = PassageTable.load(kb.snapshot_dir)
+    snapshot = Snapshot.load(kb.snapshot_dir)
     assert snapshot is not None
     assert sorted(snapshot.ids) == stored
     assert len(set(stored)) == len(stored)
@@ -375,7 +375,7 @@ def test_seed_members_packs_are_near_duplicates_sharing_dup_groups(kb: Knowledge
     assert one is not None and two is not None
     assert one.near_duplicate_of == [second]
     assert two.near_duplicate_of == [first]
-    table = kb.table()
+    table = kb.snapshot()
     groups = {
         d: {str(m["dup_group"]) for m, doc in zip(table.metas, table.document_id, strict=True) if doc == d}
         for d in (first, second)
@@ -481,7 +481,7 @@ def test_deeply_nested_html_ingests_and_the_cli_exits_0(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].startswith("3 indexed, 0 unchanged, 0 failed · ")
     kb = KnowledgeBase(make_settings(data))
-    table = kb.table(fresh=True)
+    table = kb.snapshot(fresh=True)
     texts = {d: t for t, d in zip(table.texts, table.document_id, strict=True)}
     assert texts["deep"] == "Tenants of the food club cooked together every week.\n\nAfter the nesting."
     assert texts["unclosed"] == "Tenants of the food club cooked together every week."

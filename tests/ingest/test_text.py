@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ccin.errors import UnreadableDocument
 from ingest.chunk import ChunkParams, chunk
 from ingest.text import decode_text, extract_text, text_to_extraction
+from kb.errors import UnreadableDocument
 from tests.conftest import SEEDS
 from tests.pdfs import empty_file, latin1_text
 

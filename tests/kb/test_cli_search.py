@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from kb.filters import Filters
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 
 CCIN = Path(sys.executable).with_name("ccin")
 

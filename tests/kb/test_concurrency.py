@@ -10,7 +10,7 @@ from ingest.catalogue import Catalogue
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
 from kb.filters import Filters
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from tests.conftest import CORPUS, make_settings
 
 CATALOGUE = Catalogue.load(CORPUS / "catalogue.yaml")
@@ -71,7 +71,7 @@ def test_searches_during_an_ingest_see_whole_documents_only(writable_index: Path
 
     final = KnowledgeBase(settings)
     assert {"values-driven-ai", "community-led-housing"} <= set(final.registry.versions())
-    table = final.table(fresh=True)
+    table = final.snapshot(fresh=True)
     assert len(table.ids) == len({pid.rsplit(":", 1)[0] for pid in table.ids})
     top = final.search("community energy on council roofs", Filters(document_id="net-zero"), 1).results[0]
     assert top.citation.title == "Cooperative Approaches to Reaching Net Zero (second edition)"

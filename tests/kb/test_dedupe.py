@@ -7,13 +7,13 @@ import numpy as np
 
 from kb.dedupe import assign_groups, is_near_duplicate
 from kb.filters import Filters
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 
 PACKS = {"001-e33d7f85c6ea2c8b", "004-d017fc122f128cc7"}
 
 
 def test_dynamic_purchasing_system_is_one_result_citing_both_packs(kb: KnowledgeBase) -> None:
-    table = kb.table()
+    table = kb.snapshot()
     results = kb.search("Dynamic Purchasing System", Filters(), 10).results
     top = results[0]
     assert top.citation.document_id in PACKS
@@ -28,7 +28,7 @@ def test_dynamic_purchasing_system_is_one_result_citing_both_packs(kb: Knowledge
 
 
 def test_no_two_results_share_a_group_on_queries_about_the_packs(kb: KnowledgeBase) -> None:
-    table = kb.table()
+    table = kb.snapshot()
     for query in (
         "membership subscriptions fund policy labs",
         "cooperative values and principles board",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from kb.embed import SentenceTransformerEmbedder, packaged_embedder
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 
 
 def test_packaged_model_is_loaded_once_and_shared(embedder: SentenceTransformerEmbedder, kb: KnowledgeBase) -> None:

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from ccin.errors import InvalidQuery, UnknownPrinciple
+from kb.errors import InvalidQuery, UnknownPrinciple
 from kb.filters import Filters
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.passage import IndexedDocument
 from kb.results import PassageOut
 
@@ -43,7 +43,7 @@ CASES: list[tuple[Filters, Check]] = [
 def _matching_groups(kb: KnowledgeBase, check: Check, mode: str) -> int:
     """How many results the filter allows, from the table and the registry (not from the filter's own
     mask): distinct near-duplicate groups among matching passages; for BM25 only passages sharing a term."""
-    table = kb.table()
+    table = kb.snapshot()
     documents = {d.meta.id: d for d in kb.registry.all()}
     keyword = table.keyword.scores(QUERY)
     groups = set()
@@ -60,7 +60,7 @@ def _matching_groups(kb: KnowledgeBase, check: Check, mode: str) -> int:
 def test_filtered_search_returns_min_k_matching_and_only_matching(
     kb: KnowledgeBase, filters: Filters, check: Check, mode: str
 ) -> None:
-    table = kb.table()
+    table = kb.snapshot()
     documents = {d.meta.id: d for d in kb.registry.all()}
     results = kb.search(QUERY, filters, K, mode=mode).results
     for result in results:
@@ -80,11 +80,11 @@ def test_the_cases_cover_both_sides_of_k(kb: KnowledgeBase) -> None:
 
 def test_no_match_gives_no_results_and_unfiltered_mask_is_none(kb: KnowledgeBase) -> None:
     assert kb.search(QUERY, Filters(council="atlantis"), 5).results == []
-    assert Filters(role="any").mask(kb.table()) is None
-    assert Filters().mask(kb.table()) is not None  # navigation is left out by default
-    mask = Filters(council=" Kirklees ").mask(kb.table())
+    assert Filters(role="any").mask(kb.snapshot()) is None
+    assert Filters().mask(kb.snapshot()) is not None  # navigation is left out by default
+    mask = Filters(council=" Kirklees ").mask(kb.snapshot())
     assert mask is not None
-    assert set(np.asarray(kb.table().document_id)[mask].tolist()) == {"net-zero"}
+    assert set(np.asarray(kb.snapshot().document_id)[mask].tolist()) == {"net-zero"}
 
 
 def test_bad_filters_are_refused() -> None:
@@ -98,17 +98,17 @@ def test_bad_filters_are_refused() -> None:
 def test_a_document_is_admitted_exactly_when_its_metadata_passes_the_check(
     kb: KnowledgeBase, filters: Filters, check: Check
 ) -> None:
-    """`admits` (what GET /documents lists by) against the same independent checks, on every document; the
+    """`accepts_document` (what GET /documents lists by) against the same independent checks, on every document; the
     principle belongs to passages, so here every passage is treated as carrying it."""
     every_principle = {"principles": list(range(1, 11))}
     documents = kb.registry.all()
-    admitted = {d.meta.id for d in documents if filters.admits(d.meta)}
+    admitted = {d.meta.id for d in documents if filters.accepts_document(d.meta)}
     assert admitted == {d.meta.id for d in documents if check(None, every_principle, d)}  # type: ignore[arg-type]
     assert admitted
 
 
 def test_role_selects_body_navigation_one_kind_or_every_passage(kb: KnowledgeBase) -> None:
-    table = kb.table()
+    table = kb.snapshot()
     roles = np.asarray(table.role)
     assert {"body", "contents", "references"} <= set(roles.tolist())
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kb.filters import Filters
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.llama import KnowledgeBaseRetriever
 from kb.retrieve import Retriever
 
@@ -11,7 +11,7 @@ from kb.retrieve import Retriever
 def test_llama_retriever_matches_the_product_ranking(kb: KnowledgeBase) -> None:
     query = "community energy society rooftop solar on schools"
     nodes = KnowledgeBaseRetriever(kb, k=5).retrieve(query)
-    table = kb.table()
+    table = kb.snapshot()
     hits = Retriever(kb.embedder).search(table, query, Filters(), 5, "hybrid")
     assert [n.node.node_id for n in nodes] == [table.ids[h.row] for h in hits]
     assert [n.score for n in nodes] == [h.score for h in hits]

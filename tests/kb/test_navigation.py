@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.navigation import heading_role, is_navigation, navigation_role
 
 # (label, text, heading path, expected role); the examples are written for this test.
@@ -220,7 +220,7 @@ def test_the_sample_index_navigation_is_its_contents_pages_and_reading_lists(kb:
     """On the real sample index: every contents page and every "Resources and further reading" section is caught,
     and nothing else is (covers carry a disclaimer paragraph, web pages open with their summary, the members'
     packs list projects with a link after each description: all body text)."""
-    table = kb.table()
+    table = kb.snapshot()
     flagged: dict[str, str | None] = {}
     expected: dict[str, str | None] = {}
     for pid, text, meta in zip(table.ids, table.texts, table.metas, strict=True):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from kb.documents import DocumentRegistry
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.passage import DocumentMeta, DocumentPrinciple, IndexedDocument
+from kb.registry import DocumentRegistry
 
 OLD_SCHEMA = """
 CREATE TABLE documents (
@@ -61,7 +61,7 @@ def test_a_document_indexed_before_document_principles_meets_what_its_passages_a
     import json
 
     document = kb.document("net-zero").model_copy(update={"principles": []})
-    table = kb.table()
+    table = kb.snapshot()
     rows = [r for r, d in enumerate(table.document_id) if d == "net-zero"]
     tagged = {pid for r in rows for pid in table.metas[r].get("principles") or []}
     found = kb.document_principles(document)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kb.filters import Filters
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.results import citation
 
 NET_ZERO: dict[str, Any] = {
@@ -62,7 +62,7 @@ def test_passages_indexed_without_a_format_fall_back_to_type_and_extension() -> 
 
 
 def test_search_results_cite_pdf_pages_and_web_pages_without_pages(kb: KnowledgeBase) -> None:
-    table = kb.table()
+    table = kb.snapshot()
     pdf = kb.search("community energy society rooftop solar on schools", Filters(document_id="net-zero"), 3)
     for result in pdf.results:
         meta = table.metas[table.ids.index(result.passage_id)]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ccin.errors import InvalidQuery
+from kb.bm25 import tokenize
+from kb.errors import InvalidQuery
 from kb.filters import Filters
-from kb.index import KnowledgeBase
-from kb.keyword import tokenize
-from kb.retrieve import Retriever, collapse, guard_exact
-from kb.table import normalise
+from kb.knowledge_base import KnowledgeBase
+from kb.retrieve import Retriever, collapse_near_duplicates, exact_matches_first
+from kb.snapshot import normalise
 
 QUERY = "community energy society rooftop solar on schools"
 
@@ -19,12 +19,12 @@ def _expected(kb: KnowledgeBase, scores: np.ndarray, k: int, positive_only: bool
     """The oracle: every row by score (ties by row), one per near-duplicate group, first k."""
     order = sorted(range(len(scores)), key=lambda row: (-float(scores[row]), row))
     ranked = [(row, float(scores[row])) for row in order if not positive_only or scores[row] > 0]
-    table = kb.table()
-    return [table.ids[hit.row] for hit in collapse(table, ranked, k)]
+    table = kb.snapshot()
+    return [table.ids[hit.row] for hit in collapse_near_duplicates(table, ranked, k)]
 
 
 def test_bm25_mode_is_pure_keyword_ranking(kb: KnowledgeBase) -> None:
-    table = kb.table()
+    table = kb.snapshot()
     results = kb.search(QUERY, Filters(role="any"), 8, mode="bm25").results
     assert [r.passage_id for r in results] == _expected(kb, table.keyword.scores(QUERY), 8, positive_only=True)
     terms = set(tokenize(QUERY))
@@ -33,7 +33,7 @@ def test_bm25_mode_is_pure_keyword_ranking(kb: KnowledgeBase) -> None:
 
 
 def test_dense_mode_is_pure_cosine_ranking(kb: KnowledgeBase) -> None:
-    table = kb.table()
+    table = kb.snapshot()
     scores = table.embeddings @ kb.embedder.embed_query(QUERY)
     results = kb.search(QUERY, Filters(role="any"), 8, mode="dense").results
     assert [r.passage_id for r in results] == _expected(kb, scores, 8, positive_only=False)
@@ -53,7 +53,7 @@ def test_unknown_mode_is_rejected(kb: KnowledgeBase) -> None:
 
 def test_exact_phrase_puts_its_passage_first_even_when_dense_ranks_it_low(kb: KnowledgeBase) -> None:
     phrase = "What role, if any, has local and regional government played"
-    table = kb.table()
+    table = kb.snapshot()
     owners = [row for row, text in enumerate(table.texts) if normalise(phrase) in normalise(text)]
     assert [table.metas[row]["document_id"] for row in owners] == ["study-visit-mondragon"]
     retriever = Retriever(kb.embedder)
@@ -66,7 +66,7 @@ def test_exact_phrase_puts_its_passage_first_even_when_dense_ranks_it_low(kb: Kn
 
 def test_exact_title_puts_that_document_first_over_a_passage_quoting_it(kb: KnowledgeBase) -> None:
     title = "Cooperative Approaches to Sustainable Food"
-    table = kb.table()
+    table = kb.snapshot()
     quoting = {table.metas[row]["document_id"] for row in table.phrase_rows(title)}
     assert {"sustainable-food", "001-e33d7f85c6ea2c8b"} <= quoting  # a members' pack quotes the title too
     results = kb.search(title, Filters(), 5).results
@@ -76,20 +76,20 @@ def test_exact_title_puts_that_document_first_over_a_passage_quoting_it(kb: Know
 
 def test_guard_keeps_fused_order_inside_each_tier() -> None:
     ranked = [(1, 0.9), (2, 0.8), (3, 0.7), (4, 0.6), (5, 0.5)]
-    guarded = guard_exact(ranked, [{4}, {2, 4, 5}])
+    guarded = exact_matches_first(ranked, [{4}, {2, 4, 5}])
     assert [row for row, _ in guarded] == [4, 2, 5, 1, 3]
     # Each tier is lifted just above the tiers below it, so scores still fall with rank.
     assert [score for _, score in guarded] == pytest.approx([3.2, 2.2, 1.9, 0.9, 0.7])
-    assert guard_exact(ranked, [set(), set()]) == ranked
+    assert exact_matches_first(ranked, [set(), set()]) == ranked
 
 
 def test_single_word_query_gets_no_phrase_guard(kb: KnowledgeBase) -> None:
-    phrase = Retriever(kb.embedder).phrase(kb.table(), "cooperative", None)
+    phrase = Retriever(kb.embedder).phrase(kb.snapshot(), "cooperative", None)
     assert (phrase.ranked, phrase.tiers) == ([], [])
 
 
 def test_coverage_is_the_best_share_of_query_words_one_row_holds(kb: KnowledgeBase) -> None:
-    table = kb.table()
+    table = kb.snapshot()
     words = sorted(set(tokenize(table.texts[0])))
     present = [w for w in words if w.isalpha() and len(w) > 4][:2]
     query = f"{present[0]} {present[1]} xylophonist quasarfield"
@@ -102,7 +102,7 @@ def test_coverage_is_the_best_share_of_query_words_one_row_holds(kb: KnowledgeBa
 
 def test_a_query_sharing_no_words_with_the_corpus_ranks_as_dense_does(kb: KnowledgeBase) -> None:
     # BM25 matches only "council"-like stray words, so coverage is low and hybrid follows dense at the top
-    table = kb.table()
+    table = kb.snapshot()
     query = "xylophonist quasarfield council"
     retriever = Retriever(kb.embedder)
     keyword = retriever.bm25(table, query, None, 50)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kb.filters import Filters
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.principles import NAMES
 from tests.conftest import CORPUS, ingest_into, make_settings
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from kb.keyword import tokenize
+from kb.bm25 import tokenize
 
 
 @dataclass
@@ -62,7 +62,7 @@ class WordHead:
         logits = (self.vectorise(texts) if vectors is None else vectors) @ self.coef.T + self.intercept
         return 1.0 / (1.0 + np.exp(-logits))
 
-    def strongest(self, text: str, principle: int, n: int = 3, vector: np.ndarray | None = None) -> list[str]:
+    def telling_words(self, text: str, principle: int, n: int = 3, vector: np.ndarray | None = None) -> list[str]:
         """The n terms of `text` that raise principle `principle`'s (0-based) score most, as written in the
         text: part of the evidence shown to a person (`vector`: the text's `vectorise` row, if known)."""
         vector = self.vectorise([text])[0] if vector is None else vector

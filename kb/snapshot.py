@@ -18,19 +18,19 @@ from typing import Any
 import numpy as np
 
 from kb.ann import IVF_MIN_ROWS, IVFIndex
-from kb.keyword import TOKENIZER_VERSION, KeywordIndex, tokenize
+from kb.bm25 import TOKENIZER_VERSION, BM25Index, tokenize
 from kb.navigation import navigation_role
 from kb.store import StoredRows
 
 
 @dataclass
-class PassageTable:
+class Snapshot:
     generation: int
     ids: list[str]
     texts: list[str]
     metas: list[dict[str, Any]]
     embeddings: np.ndarray
-    keyword_index: KeywordIndex | None  # None until first use (see `keyword`)
+    keyword_index: BM25Index | None  # None until first use (see `keyword`)
     year: np.ndarray
     doc_type: np.ndarray
     document_id: np.ndarray
@@ -45,11 +45,11 @@ class PassageTable:
         return len(self.ids)
 
     @property
-    def keyword(self) -> KeywordIndex:
+    def keyword(self) -> BM25Index:
         """The BM25 index over the rows, built on first use: a commit reads the table only to find
         near-duplicates (texts and vectors), which never needs it."""
         if self.keyword_index is None:
-            self.keyword_index = KeywordIndex.build(
+            self.keyword_index = BM25Index.build(
                 [keyword_text(m, t) for m, t in zip(self.metas, self.texts, strict=True)]
             )
         return self.keyword_index
@@ -144,7 +144,7 @@ class PassageTable:
         return {title: np.asarray(found, dtype=np.int64) for title, found in rows.items()}
 
     @classmethod
-    def build(cls, rows: StoredRows, versions: dict[str, str], generation: int) -> PassageTable:
+    def build(cls, rows: StoredRows, versions: dict[str, str], generation: int) -> Snapshot:
         """Keep only passages of each document's current version, ordered by document and position; BM25 and
         the IVF index are left to `warm` (BM25 also to first use), which only a table that serves queries needs."""
         keep = [
@@ -169,7 +169,7 @@ class PassageTable:
         )
         return table
 
-    def replacing(self, document_id: str, rows: StoredRows, generation: int) -> PassageTable:
+    def replacing(self, document_id: str, rows: StoredRows, generation: int) -> Snapshot:
         """This table with `document_id`'s rows swapped for `rows` (its new version), as of `generation`:
         what one commit changes, without reading every row back from the store."""
         keep = np.flatnonzero(self.document_id != document_id)
@@ -180,9 +180,9 @@ class PassageTable:
             np.vstack([self.embeddings[keep], rows.embeddings.reshape(-1, self.embeddings.shape[1])]),
         )
         versions = {str(m["document_id"]): str(m["doc_version"]) for m in merged.metadatas}
-        return PassageTable.build(merged, versions, generation)
+        return Snapshot.build(merged, versions, generation)
 
-    def warm(self) -> PassageTable:
+    def warm(self) -> Snapshot:
         """Build the lazy lookups (BM25, normalised text for phrase checks, rows by title, and the IVF index
         when the table is large enough for one) now, so the first query does not pay for them. Idempotent."""
         _ = self.keyword, self._phrase_corpus, self._rows_by_title, self.with_role("body")
@@ -230,7 +230,7 @@ class PassageTable:
         return {"generation": self.generation, "count": len(self), "tokenizer": TOKENIZER_VERSION}
 
     @classmethod
-    def load(cls, directory: Path) -> PassageTable | None:
+    def load(cls, directory: Path) -> Snapshot | None:
         """The saved snapshot, or None when there is none, it is from another tokenizer, or it was swapped
         or damaged while being read (the manifest is read again at the end and every part's size checked)."""
         try:
@@ -240,7 +240,7 @@ class PassageTable:
             embeddings = np.load(directory / "vectors.npy")
             with (directory / "rows.jsonl").open(encoding="utf-8") as rows:
                 records = [json.loads(line) for line in rows]
-            keyword = KeywordIndex.load(directory / "bm25", manifest["count"])
+            keyword = BM25Index.load(directory / "bm25", manifest["count"])
             if json.loads((directory / "manifest.json").read_text()) != manifest:
                 return None
         except (OSError, ValueError, KeyError):

@@ -6,7 +6,7 @@ Features per passage (no second model pass over the corpus):
 - for each principle, how many of its keywords occur in the text, squashed to [0, 1) (10 numbers);
 - the passage embedding itself (384 numbers).
 A one-vs-rest logistic regression head turns them into a probability per principle; a second one over the
-passage's words (ingest/words.py) gives another, and the two are blended. A threshold per principle decides
+passage's words (ingest/word_head.py) gives another, and the two are blended. A threshold per principle decides
 the tags; "none" is a valid answer. Everything is fitted on the development split only, by
 `python -m evaluations --only tagging --train-tagger`, and ships in kb/data/tagger.npz. Without that file
 the tagger falls back to exemplar similarity alone (the baseline).
@@ -25,7 +25,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from ingest.words import WordHead
+from ingest.word_head import WordHead
 from kb.embed import Embedder
 from kb.passage import Passage, PrincipleScore, TaggedPassage
 from kb.principles import DATA_FILE, Principle, load_principles
@@ -96,7 +96,7 @@ def blended(head: np.ndarray, words: np.ndarray, weight: float) -> np.ndarray:
 @dataclass
 class TaggerModel:
     """What `python -m evaluations --only tagging --train-tagger` fits on the development split: the feature
-    head, the word head (ingest/words.py), the weight that blends them, and a threshold per principle."""
+    head, the word head (ingest/word_head.py), the weight that blends them, and a threshold per principle."""
 
     head: LinearHead
     words: WordHead | None
@@ -183,7 +183,7 @@ class Tagger:
         best = int(np.argmax(self.space.exemplar_vectors[j] @ embedding))
         keywords = sorted({m.lower() for m in self.space.keyword_patterns[j].findall(text)})
         head = self.word_head
-        words = head.strongest(text, j, vector=word_vector) if head is not None else []
+        words = head.telling_words(text, j, vector=word_vector) if head is not None else []
         evidence = f"closest exemplar: “{principle.exemplars[best]}”"
         if keywords:
             evidence += f"; keywords: {', '.join(keywords)}"

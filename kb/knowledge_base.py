@@ -1,7 +1,7 @@
 """The knowledge base: one object that owns the Chroma store, the document registry and the searchable
 snapshot, and keeps them consistent.
 
-Commit order for a document (see kb/documents.py): write the new version's passages, flip the registry,
+Commit order for a document (see kb/registry.py): write the new version's passages, flip the registry,
 delete the old version's passages. A process killed anywhere in between leaves either orphan passages of a
 version the registry never named (removed by `collect_garbage`) or stale passages of a replaced version
 (removed the same way); readers ignore both because they only trust registry versions.
@@ -20,19 +20,19 @@ from pathlib import Path
 
 import numpy as np
 
-from ccin.errors import DocumentNotFound
 from ccin.settings import Settings
 from kb.dedupe import assign_groups, near_duplicate_documents
-from kb.documents import DocumentRegistry
 from kb.embed import Embedder, packaged_embedder
+from kb.errors import DocumentNotFound
 from kb.facets import count_facets
 from kb.filters import Filters
 from kb.listing import listing, page
 from kb.passage import DocumentMeta, DocumentPrinciple, IndexedDocument, TaggedPassage
+from kb.registry import DocumentRegistry
 from kb.results import SearchResponse, passage_out, related_out
 from kb.retrieve import Retriever
+from kb.snapshot import Snapshot
 from kb.store import PassageStore, StoredRows
-from kb.table import PassageTable
 
 _REFRESH_EVERY_S = 0.5
 _REBUILD_ATTEMPTS = 5
@@ -54,7 +54,7 @@ class KnowledgeBase:
         self.store = PassageStore.open(self.data_dir, settings.collection, settings.chroma_url)
         self.files_dir = self.data_dir / "files"
         self._embedder_factory = embedder_factory
-        self._table: PassageTable | None = None
+        self._table: Snapshot | None = None
         self._checked_at = 0.0
         self._urls: tuple[int, dict[str, str | None]] | None = None
         self._lock = threading.Lock()
@@ -69,7 +69,7 @@ class KnowledgeBase:
 
     # ---- reading -------------------------------------------------------------------------------------------
 
-    def table(self, fresh: bool = False) -> PassageTable:
+    def snapshot(self, fresh: bool = False) -> Snapshot:
         """The current snapshot, refreshed when the registry generation has moved (checked twice a second)."""
         now = time.monotonic()
         if not fresh and self._table is not None and now - self._checked_at < _REFRESH_EVERY_S:
@@ -78,7 +78,7 @@ class KnowledgeBase:
             generation = self.registry.generation()
             self._checked_at = time.monotonic()
             if self._table is None or self._table.generation != generation:
-                loaded = PassageTable.load(self.snapshot_dir)
+                loaded = Snapshot.load(self.snapshot_dir)
                 if loaded is None or loaded.generation != generation:
                     loaded = self._rebuild(generation).warm()  # warm first: the snapshot saves BM25 and IVF
                     self._try_save(loaded)
@@ -86,17 +86,17 @@ class KnowledgeBase:
             # A table loaded from disk, or left by a commit in this process, is current but not yet warm.
             return self._table.warm()
 
-    def _current_table(self) -> PassageTable:
+    def _current_table(self) -> Snapshot:
         """The rows as of the registry's current generation, neither persisted nor warmed: a commit needs only
         texts, vectors and groups to find near-duplicates. Read from the store only when another process (or
-        nothing yet) moved the generation: after this process's own commit, `_advance` keeps it current."""
+        nothing yet) moved the generation: after this process's own commit, `_apply_own_commit` keeps it current."""
         with self._lock:
             generation = self.registry.generation()
             if self._table is None or self._table.generation != generation:
                 self._table = self._rebuild(generation)
             return self._table
 
-    def _advance(self, table: PassageTable, document_id: str, rows: StoredRows, moves: list[int]) -> None:
+    def _apply_own_commit(self, table: Snapshot, document_id: str, rows: StoredRows, moves: list[int]) -> None:
         """After a commit that made the registry writes `moves` (the generation each one moved to), swap the
         document's rows in the in-memory table instead of reading every row back from the store, so an ingest
         of n documents does not read the store n times. Only when those writes were the only ones since
@@ -107,20 +107,20 @@ class KnowledgeBase:
                 return
             self._table = table.replacing(document_id, rows, moves[-1]) if moves == expected else None
 
-    def _try_save(self, table: PassageTable) -> None:
+    def _try_save(self, table: Snapshot) -> None:
         """Persist a rebuilt snapshot for the next process; another process saving at the same moment or a
         read-only data directory only means the next process rebuilds too."""
         with contextlib.suppress(OSError):
             table.save(self.snapshot_dir)
 
-    def _rebuild(self, generation: int) -> PassageTable:
+    def _rebuild(self, generation: int) -> Snapshot:
         """Read the registry, then the rows, and trust the pair only if no commit happened meanwhile and every
         current document has exactly its registered passage count: an ingest running in another process
         may flip a version, or delete rows under a paged read, between the two reads."""
         for _ in range(_REBUILD_ATTEMPTS):
             documents = self.registry.all()
             rows = self.store.rows()
-            table = PassageTable.build(rows, {d.meta.id: d.version for d in documents}, generation)
+            table = Snapshot.build(rows, {d.meta.id: d.version for d in documents}, generation)
             latest = self.registry.generation()
             if latest == generation and _complete(table, documents):
                 break
@@ -142,7 +142,7 @@ class KnowledgeBase:
         """A page of k results from `offset` of the query's candidate list (see kb/listing.py), with its total
         and facet counts."""
         started = time.perf_counter()
-        table = self.table()
+        table = self.snapshot()
         hits = (retriever or Retriever(self.embedder)).candidates(table, query, filters, k, mode)
         cards = listing(table, hits, group, sort)
         shown = page(cards, offset, k)
@@ -178,7 +178,7 @@ class KnowledgeBase:
 
     def document_urls(self) -> dict[str, str | None]:
         """Catalogue URLs by document id, read from the registry once per index generation, not per query."""
-        generation = self.table().generation
+        generation = self.snapshot().generation
         if self._urls is None or self._urls[0] != generation:
             self._urls = (generation, {d.meta.id: d.meta.url for d in self.registry.all()})
         return self._urls[1]
@@ -191,7 +191,7 @@ class KnowledgeBase:
 
     def principle_stats(self) -> dict[int, PrincipleStats]:
         """Per principle: passages tagged with it, documents with such a passage, and documents that meet it."""
-        table = self.table()
+        table = self.snapshot()
         met = [self.principles_met(d) for d in self.registry.all()]
         stats = {}
         for pid in range(1, 11):
@@ -211,7 +211,7 @@ class KnowledgeBase:
         its passages are tagged with (each met, with its three best tagged passages)."""
         if document.principles:
             return document.principles
-        table = self.table()
+        table = self.snapshot()
         rows = np.flatnonzero(table.document_id == document.meta.id)
         found = []
         for pid in range(1, 11):
@@ -281,7 +281,7 @@ class KnowledgeBase:
             existing = self.registry.get(other)
             if existing is not None and meta.id not in existing.near_duplicate_of:
                 moves.append(self.registry.set_near_duplicates(other, [*existing.near_duplicate_of, meta.id]))
-        self._advance(table, meta.id, added, moves)
+        self._apply_own_commit(table, meta.id, added, moves)
         return document
 
     def delete(self, document_id: str) -> None:
@@ -309,7 +309,7 @@ class KnowledgeBase:
         self.store.delete_ids(stale)
         return len(stale)
 
-    def save_snapshot(self) -> PassageTable:
+    def save_snapshot(self) -> Snapshot:
         """Rebuild the snapshot from the store of record and persist it for other processes."""
         with self._lock:
             table = self._rebuild(self.registry.generation()).warm()
@@ -319,6 +319,6 @@ class KnowledgeBase:
             return table
 
 
-def _complete(table: PassageTable, documents: list[IndexedDocument]) -> bool:
+def _complete(table: Snapshot, documents: list[IndexedDocument]) -> bool:
     counts = Counter(table.document_id.tolist())
     return all(counts.get(d.meta.id, 0) == d.passage_count for d in documents)

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ingest.tag import HEAD_FILE, LinearHead, Tagger, TaggerModel, tagger_for
-from ingest.words import WordHead, terms
+from ingest.tagger import HEAD_FILE, LinearHead, Tagger, TaggerModel, tagger_for
+from ingest.word_head import WordHead, terms
 from kb.embed import Embedder
 from kb.passage import Passage
-from kb.table import embedding_text
+from kb.snapshot import embedding_text
 from tests.conftest import ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -64,10 +64,10 @@ def test_strongest_words_are_written_as_in_the_text() -> None:
     coef[1, vocabulary["budget"]] = 1.0
     coef[1, vocabulary["council"]] = -1.0
     head = WordHead(vocabulary, idf, coef, np.zeros(10))
-    assert head.strongest(TEXTS[0], 1) == ["voted", "budget"]
-    assert head.strongest(TEXTS[1], 1) == []
+    assert head.telling_words(TEXTS[0], 1) == ["voted", "budget"]
+    assert head.telling_words(TEXTS[1], 1) == []
     coef[9, vocabulary["hous cooper"]] = 1.0
-    assert head.strongest(TEXTS[1], 9) == ["housing cooperative"]
+    assert head.telling_words(TEXTS[1], 9) == ["housing cooperative"]
 
 
 def test_model_file_round_trip_and_the_older_file_without_a_word_head(tmp_path: Path) -> None:

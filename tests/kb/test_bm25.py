@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.keyword import KeywordIndex
+from kb.bm25 import BM25Index
 
 TEXTS = [
     "Community energy cooperatives installed solar panels on council roofs.",
@@ -14,11 +14,11 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def index() -> KeywordIndex:
-    return KeywordIndex.build(TEXTS)
+def index() -> BM25Index:
+    return BM25Index.build(TEXTS)
 
 
-def test_rows_with_all_needs_every_word(index: KeywordIndex) -> None:
+def test_rows_with_all_needs_every_word(index: BM25Index) -> None:
     assert index.rows_with_all("solar roofs").tolist() == [0, 2]  # type: ignore[union-attr]
     assert index.rows_with_all("solar budget").tolist() == []  # type: ignore[union-attr]
     assert index.rows_with_all("the of") is None

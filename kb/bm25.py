@@ -46,13 +46,13 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-class KeywordIndex:
+class BM25Index:
     def __init__(self, bm25: bm25s.BM25 | None, size: int) -> None:
         self._bm25 = bm25
         self.size = size
 
     @classmethod
-    def build(cls, texts: list[str]) -> KeywordIndex:
+    def build(cls, texts: list[str]) -> BM25Index:
         if not texts:
             return cls(None, 0)
         bm25 = bm25s.BM25()
@@ -93,7 +93,7 @@ class KeywordIndex:
             self._bm25.save(str(directory))
 
     @classmethod
-    def load(cls, directory: Path, size: int) -> KeywordIndex:
+    def load(cls, directory: Path, size: int) -> BM25Index:
         if size == 0:
             return cls(None, 0)
         return cls(bm25s.BM25.load(str(directory)), size)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.navigation import navigation_role
+from kb.snapshot import Snapshot
 from kb.store import StoredRows
-from kb.table import PassageTable
 
 
 def test_every_stored_passage_carries_the_role_navigation_gives_it(kb: KnowledgeBase) -> None:
@@ -24,15 +24,15 @@ def test_rows_stored_before_roles_get_theirs_when_the_table_is_built(kb: Knowled
         rows.ids, rows.texts, [{k: v for k, v in m.items() if k != "role"} for m in rows.metadatas], rows.embeddings
     )
     versions = kb.registry.versions()
-    current = PassageTable.build(rows, versions, 1)
-    rebuilt = PassageTable.build(legacy, versions, 1)
+    current = Snapshot.build(rows, versions, 1)
+    rebuilt = Snapshot.build(legacy, versions, 1)
     assert rebuilt.ids == current.ids
     assert rebuilt.role.tolist() == current.role.tolist()
     assert "contents" in rebuilt.role.tolist()
 
 
 def test_role_masks_are_made_once_and_cannot_be_changed(kb: KnowledgeBase) -> None:
-    table = kb.table()
+    table = kb.snapshot()
     roles = [str(r) for r in table.role]
     for role in ("body", "navigation", "contents", "references", "cover"):
         mask = table.with_role(role)

@@ -13,10 +13,10 @@ from ingest.catalogue import Catalogue
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
 from kb.filters import Filters
-from kb.index import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase
 from kb.passage import TaggedPassage
+from kb.snapshot import Snapshot
 from kb.store import StoredRows
-from kb.table import PassageTable
 from tests.conftest import CORPUS, make_settings
 
 CATALOGUE = Catalogue.load(CORPUS / "catalogue.yaml")
@@ -37,16 +37,16 @@ def current_ids(kb: KnowledgeBase) -> set[str]:
 def assert_consistent(kb: KnowledgeBase) -> set[str]:
     """Snapshot ids == Chroma's current ids == BM25 rows, in memory, on disk and in a fresh process."""
     current = current_ids(kb)
-    table = kb.table(fresh=True)
+    table = kb.snapshot(fresh=True)
     assert table.generation == kb.registry.generation()
     assert sorted(table.ids) == sorted(current)
     assert len(table.keyword.scores("council cooperative")) == len(current)
-    on_disk = PassageTable.load(kb.snapshot_dir)
+    on_disk = Snapshot.load(kb.snapshot_dir)
     assert on_disk is not None
     assert on_disk.generation == table.generation
     assert on_disk.ids == table.ids
     assert len(on_disk.keyword.scores("council cooperative")) == len(current)
-    assert KnowledgeBase(kb.settings).table().ids == table.ids
+    assert KnowledgeBase(kb.settings).snapshot().ids == table.ids
     return current
 
 
@@ -96,7 +96,7 @@ def test_commits_keep_the_in_memory_table_equal_to_a_rebuild_without_reading_the
 ) -> None:
     kb = KnowledgeBase(make_settings(writable_index, query_log=False))
     full_reads = []
-    in_memory: list[PassageTable | None] = []  # the table the commits left, as each full read starts
+    in_memory: list[Snapshot | None] = []  # the table the commits left, as each full read starts
     read_rows = kb.store.rows
 
     def counted(with_embeddings: bool = True) -> StoredRows:
@@ -120,7 +120,7 @@ def test_commits_keep_the_in_memory_table_equal_to_a_rebuild_without_reading_the
     # The last full read is the run's snapshot; the table in memory just before it is the commits' work.
     kept = in_memory[-1]
     assert kept is not None and kept is not kb._table
-    rebuilt = PassageTable.build(read_rows(), kb.registry.versions(), kb.registry.generation())
+    rebuilt = Snapshot.build(read_rows(), kb.registry.versions(), kb.registry.generation())
     assert kept.generation == rebuilt.generation
     assert kept.ids == rebuilt.ids
     assert kept.texts == rebuilt.texts
@@ -132,21 +132,21 @@ def test_commits_keep_the_in_memory_table_equal_to_a_rebuild_without_reading_the
 def test_a_snapshot_of_an_older_generation_on_disk_is_rebuilt(writable_index: Path, tmp_path: Path) -> None:
     settings = make_settings(writable_index, query_log=False)
     kb = KnowledgeBase(settings)
-    old = kb.table(fresh=True)
+    old = kb.snapshot(fresh=True)
     saved = tmp_path / "old-snapshot"
     shutil.copytree(kb.snapshot_dir, saved)
     kb.delete("tackling-vawg")
     current = assert_consistent(kb)
     shutil.rmtree(kb.snapshot_dir)
     shutil.copytree(saved, kb.snapshot_dir)
-    stale = PassageTable.load(kb.snapshot_dir)
+    stale = Snapshot.load(kb.snapshot_dir)
     assert stale is not None and stale.generation == old.generation < kb.registry.generation()
 
-    table = KnowledgeBase(settings).table()
+    table = KnowledgeBase(settings).snapshot()
     assert table.generation == kb.registry.generation()
     assert set(table.ids) == current
     assert not any(pid.startswith("tackling-vawg:") for pid in table.ids)
-    rewritten = PassageTable.load(kb.snapshot_dir)
+    rewritten = Snapshot.load(kb.snapshot_dir)
     assert rewritten is not None and rewritten.generation == kb.registry.generation()
 
 
@@ -155,15 +155,15 @@ def test_snapshot_of_another_size_than_its_manifest_is_not_trusted(writable_inde
     rows = kb.snapshot_dir / "rows.jsonl"
     lines = rows.read_text(encoding="utf-8").splitlines(keepends=True)
     rows.write_text("".join(lines[:-1]), encoding="utf-8")
-    assert PassageTable.load(kb.snapshot_dir) is None
-    assert sorted(kb.table().ids) == sorted(current_ids(kb))
+    assert Snapshot.load(kb.snapshot_dir) is None
+    assert sorted(kb.snapshot().ids) == sorted(current_ids(kb))
 
 
 def test_passages_written_without_the_registry_flip_are_invisible_then_collected(
     writable_index: Path,
 ) -> None:
     kb = KnowledgeBase(make_settings(writable_index, query_log=False))
-    table = kb.table(fresh=True)
+    table = kb.snapshot(fresh=True)
     document = kb.document("net-zero")
     rows = [i for i, meta in enumerate(table.metas) if meta["document_id"] == "net-zero"]
     orphans = [
@@ -191,7 +191,7 @@ def test_passages_written_without_the_registry_flip_are_invisible_then_collected
     assert not any(pid.endswith(":killed000000") for pid in current)
     shutil.rmtree(kb.snapshot_dir)
     fresh = KnowledgeBase(kb.settings)
-    assert sorted(fresh.table().ids) == sorted(current)
+    assert sorted(fresh.snapshot().ids) == sorted(current)
     results = fresh.search("community energy society rooftop solar on schools", Filters(), 10).results
     assert not any(r.passage_id.endswith(":killed000000") for r in results)
 
