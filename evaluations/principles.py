@@ -33,9 +33,9 @@ from ingest.document_principles import (
 )
 from ingest.markdown import markdown_to_extraction
 from ingest.tagger import Tagger, tagger_for
+from kb.analysis import embedding_text
 from kb.embed import Embedder
 from kb.passage import TaggedPassage
-from kb.snapshot import embedding_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PAGES = SHARED / "ccin-pages"

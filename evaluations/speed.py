@@ -19,12 +19,13 @@ import numpy as np
 from ccin.settings import load_settings
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor, load_catalogue
+from kb.analysis import embedding_text
 from kb.ann import IVF_MIN_ROWS
 from kb.bm25 import BM25Index
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
 from kb.retrieve import Retriever
-from kb.snapshot import Snapshot, _columns, embedding_text
+from kb.snapshot import Snapshot, _columns
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -25,10 +25,10 @@ from evaluations.data import WRITTEN_PASSAGES, LabelledPassage, load_passages
 from ingest.catalogue import Catalogue
 from ingest.tagger import HEAD_FILE, LinearHead, PrincipleSpace, TaggerModel, blended
 from ingest.word_head import WordHead
+from kb.analysis import embedding_text
 from kb.dedupe import containment, shingles
 from kb.embed import Embedder
 from kb.principles import NAMES
-from kb.snapshot import embedding_text
 
 CORPUS_CATALOGUE = HEAD_FILE.parent.parent.parent / "corpus" / "catalogue.yaml"
 THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.01), 2)

@@ -27,10 +27,10 @@ from ingest.markdown import extract_markdown
 from ingest.pdf import extract_pdf
 from ingest.tagger import HEAD_FILE, tagger_for
 from ingest.text import extract_text
+from kb.analysis import TOKENIZER_VERSION, embedding_text
 from kb.errors import CatalogueError, UnreadableDocument, UnsupportedFileType
 from kb.knowledge_base import KnowledgeBase
 from kb.passage import DocumentMeta, Passage
-from kb.snapshot import embedding_text
 
 PIPELINE_VERSION = "2"  # 2: document-level principles stored with each document
 EXTRACTORS: dict[str, Callable[[Path], Extraction]] = {
@@ -135,9 +135,10 @@ class Ingestor:
         self.params = params
 
     def settings_fingerprint(self) -> str:
-        """Everything besides the file and its metadata that changes the passages: a change re-ingests."""
+        """Everything besides the file and its metadata that changes the passages: a change re-ingests. The
+        tokenizer is part of it, since the tagger's word head reads stems."""
         models = b"".join(path.read_bytes() if path.is_file() else b"" for path in (HEAD_FILE, MODEL_FILE))
-        return f"{PIPELINE_VERSION}|{self.params}|{hashlib.sha256(models).hexdigest()[:12]}"
+        return f"{PIPELINE_VERSION}|{self.params}|{TOKENIZER_VERSION}|{hashlib.sha256(models).hexdigest()[:12]}"
 
     def ingest_file(self, path: Path) -> FileOutcome:
         started = time.perf_counter()

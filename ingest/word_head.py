@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from kb.bm25 import tokenize
+from kb.analysis import tokenize
 
 
 @dataclass

@@ -1,49 +1,16 @@
-"""BM25 keyword index (bm25s) over passage text, with the tokenizer shared by indexing and querying.
+"""BM25 keyword index (bm25s) over passage text, tokenised by kb/analysis.py for indexing and querying alike.
 
-Tokens are lower-cased words and numbers with English stop words removed, reduced by the Snowball (Porter 2)
-English stemmer, so "financing" finds "finance" and "councils" finds "council" (measured on the development
-queries: BM25 nDCG@10 0.589 with plural folding only, 0.611 with Snowball). Scores are computed for every
-row and masked, so a filter never starves the result list.
+Scores are computed for every row and masked, so a filter never starves the result list.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
-from nltk.stem.snowball import SnowballStemmer
 
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has have
-    having he her here hers herself him himself his how i if in into is it its itself just me more most my
-    myself no nor not now of off on once only or other our ours ourselves out over own same she should so
-    some such than that the their theirs them themselves then there these they this those through to too
-    under until up very was we were what when where which while who whom why will with would you your yours
-    yourself yourselves any anyone anybody has have been there what which who""".split()  # noqa: SIM905
-)
-
-
-TOKENIZER_VERSION = "snowball-1"  # bump when tokenize() changes: saved snapshots are then rebuilt
-_STEMMER = SnowballStemmer("english")
-
-
-@lru_cache(maxsize=200_000)
-def _stem(token: str) -> str:
-    return str(_STEMMER.stem(token))
-
-
-def tokenize(text: str) -> list[str]:
-    tokens = []
-    for raw in _TOKEN_RE.findall(text.lower().replace("’", "'")):
-        for part in [raw, *raw.split("-")] if "-" in raw else [raw]:
-            if part not in STOP_WORDS:
-                tokens.append(_stem(part.removesuffix("'s")))
-    return tokens
+from kb.analysis import tokenize
 
 
 class BM25Index:

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kb.analysis import normalise
 from kb.embed import Embedder
 from kb.errors import InvalidQuery
 from kb.filters import Filters
 from kb.fusion import Fusion
-from kb.snapshot import Snapshot, normalise
+from kb.snapshot import Snapshot
 
 MODES = ("hybrid", "bm25", "dense")
 # Chosen on the development queries by `python -m evaluations --only retrieval` (see evaluations/results).

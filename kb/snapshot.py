@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -17,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from kb.analysis import TOKENIZER_VERSION, keyword_text, normalise, tokenize
 from kb.ann import IVF_MIN_ROWS, IVFIndex
-from kb.bm25 import TOKENIZER_VERSION, BM25Index, tokenize
+from kb.bm25 import BM25Index
 from kb.navigation import navigation_role
 from kb.store import StoredRows
 
@@ -263,25 +263,6 @@ class Snapshot:
             with np.load(ivf_file) as saved:
                 table.ivf = IVFIndex(saved["centroids"], saved["order"], saved["offsets"])
         return table
-
-
-def normalise(text: str) -> str:
-    """Lower-cased words and numbers separated by single spaces: how exact phrases and titles are compared."""
-    return " ".join(_WORD_RE.findall(text.lower()))
-
-
-_WORD_RE = re.compile(r"[a-z0-9]+")
-
-
-def keyword_text(meta: dict[str, Any], text: str) -> str:
-    """What BM25 sees: title, lead council and heading path give a passage its context words."""
-    headings = " ".join(json.loads(meta.get("heading_path", "[]")))
-    return f"{meta.get('title', '')} {meta.get('lead_council', '')} {headings} {text}"
-
-
-def embedding_text(title: str, heading_path: list[str], text: str) -> str:
-    """What the embedding model sees for a passage."""
-    return " — ".join([title, *heading_path[-2:]]) + "\n" + text
 
 
 def _columns(

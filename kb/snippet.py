@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from kb.bm25 import tokenize
+from kb.analysis import tokenize
 
 _WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 

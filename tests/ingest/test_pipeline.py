@@ -486,3 +486,12 @@ def test_deeply_nested_html_ingests_and_the_cli_exits_0(tmp_path: Path) -> None:
     assert texts["deep"] == "Tenants of the food club cooked together every week.\n\nAfter the nesting."
     assert texts["unclosed"] == "Tenants of the food club cooked together every week."
     assert "HTML nested more than 200 elements deep" in result.stdout
+
+
+def test_a_tokenizer_change_changes_the_settings_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tagger's word head reads stems, so a new tokenizer must re-ingest every document."""
+    ingestor = Ingestor.__new__(Ingestor)
+    ingestor.params = ChunkParams()
+    before = ingestor.settings_fingerprint()
+    monkeypatch.setattr("ingest.pipeline.TOKENIZER_VERSION", "another-tokenizer")
+    assert ingestor.settings_fingerprint() != before

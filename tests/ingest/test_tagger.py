@@ -11,9 +11,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ingest.tagger import HEAD_FILE, LinearHead, Tagger, TaggerModel, tagger_for
 from ingest.word_head import WordHead, terms
+from kb.analysis import embedding_text
 from kb.embed import Embedder
 from kb.passage import Passage
-from kb.snapshot import embedding_text
 from tests.conftest import ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -5,12 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kb.bm25 import tokenize
+from kb.analysis import normalise, tokenize
 from kb.errors import InvalidQuery
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
 from kb.retrieve import Retriever, collapse_near_duplicates, exact_matches_first
-from kb.snapshot import normalise
 
 QUERY = "community energy society rooftop solar on schools"
 
