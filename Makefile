@@ -27,11 +27,12 @@ serve:
 test:
 	$(BIN)/python -m pytest
 
-## Lint and type-check.
+## Lint, type-check, and check the import layers (import-linter contracts in pyproject.toml).
 check:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check ccin ingest kb api evaluations tests
 	$(BIN)/mypy ccin ingest kb api evaluations
+	$(BIN)/lint-imports
 
 ## Regenerate the sample PDFs/HTML from corpus/source (the outputs are committed).
 corpus:

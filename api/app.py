@@ -10,13 +10,15 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
+from api.options import ServiceOptions
 from api.ratelimit import RateLimiter
 from api.routes import admin, documents, evidence, health, principles, search, site
-from ccin.settings import Settings, load_settings
 from kb.knowledge_base import KnowledgeBase
 
 
-def create_app(settings: Settings, kb: KnowledgeBase | None = None) -> FastAPI:
+def create_app(kb: KnowledgeBase, options: ServiceOptions | None = None) -> FastAPI:
+    options = options or ServiceOptions()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Load the model and the index before the first request, off the event loop.
@@ -29,12 +31,12 @@ def create_app(settings: Settings, kb: KnowledgeBase | None = None) -> FastAPI:
         description=("Cited passages from the policy outputs of the Co-operative Councils' Innovation Network."),
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.kb = kb or KnowledgeBase(settings)
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.options = options
+    app.state.kb = kb
+    app.state.rate_limiter = RateLimiter(options.rate_limit_per_minute)
     app.add_middleware(
         CORSMiddleware,
-        allow_origins=settings.cors_origin_list,
+        allow_origins=list(options.cors_origins),
         allow_methods=["GET"],
         allow_headers=["Accept", "Content-Type"],
         expose_headers=["Retry-After"],
@@ -44,8 +46,3 @@ def create_app(settings: Settings, kb: KnowledgeBase | None = None) -> FastAPI:
     for module in (search, evidence, documents, principles, health, admin, site):
         app.include_router(module.router)
     return app
-
-
-def app_from_environment() -> FastAPI:
-    """Entry point for `uvicorn --factory` (and so for several workers over one index)."""
-    return create_app(load_settings())

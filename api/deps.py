@@ -6,9 +6,10 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Path as PathParam
 
+from api.options import ServiceOptions
 from api.ratelimit import RateLimiter, client_key
-from ccin.settings import Settings
 from kb.knowledge_base import KnowledgeBase
 
 
@@ -16,8 +17,8 @@ def get_kb(request: Request) -> KnowledgeBase:
     return request.app.state.kb
 
 
-def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+def get_options(request: Request) -> ServiceOptions:
+    return request.app.state.options
 
 
 def rate_limited(request: Request) -> None:
@@ -30,7 +31,7 @@ def require_admin(
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> None:
-    expected = request.app.state.settings.api_key
+    expected = request.app.state.options.api_key
     given = x_api_key or _bearer_token(authorization)
     if not given:
         raise HTTPException(
@@ -55,7 +56,8 @@ def base_url(request: Request) -> str:
 
 
 KB = Annotated[KnowledgeBase, Depends(get_kb)]
-AppSettings = Annotated[Settings, Depends(get_settings)]
+Options = Annotated[ServiceOptions, Depends(get_options)]
 BaseURL = Annotated[str, Depends(base_url)]
+DocumentId = Annotated[str, PathParam(max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 RateLimited = Depends(rate_limited)
 Admin = Depends(require_admin)

@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from api.results import CitationOut, PassageOut, PrincipleOut, RelatedPassageOut, SearchResponse
 from kb.evidence import DEFAULT_LIMIT, MAX_LIMIT
 from kb.facets import FacetCount, Facets
 from kb.filters import Filters
-from kb.results import CitationOut, PassageOut, PrincipleOut, RelatedPassageOut, SearchResponse
 
 __all__ = [
     "CitationOut",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ccin.app import chunk_params, knowledge_base
 from ccin.settings import Settings, load_settings
 from kb.errors import CCINError
 from kb.filters import ROLE_CHOICES
@@ -48,16 +49,12 @@ def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, 
     Exits 1 when any file failed (each is listed with its reason; the rest are still indexed)."""
     from tqdm import tqdm
 
-    from ingest.chunk import ChunkParams
-    from ingest.pipeline import Ingestor, load_catalogue, outcome_line, report_json
-    from kb.knowledge_base import KnowledgeBase
+    from ingest.discovery import load_catalogue
+    from ingest.pipeline import Ingestor
+    from ingest.report import outcome_line, report_json
 
     listed = list(paths)
-    ingestor = Ingestor(
-        KnowledgeBase(settings),
-        load_catalogue(catalogue, listed),
-        ChunkParams(target_words=settings.chunk_target_words, max_words=settings.chunk_max_words),
-    )
+    ingestor = Ingestor(knowledge_base(settings), load_catalogue(catalogue, listed), chunk_params(settings))
     bar: tqdm | None = None
 
     def progress(files: Iterable[Path]) -> Iterable[Path]:
@@ -117,8 +114,8 @@ def search(
     as_json: bool,
 ) -> None:
     """Search the index and print cited passages."""
+    from api.results import search_response
     from api.schemas import SearchQuery
-    from kb.knowledge_base import KnowledgeBase
 
     params = SearchQuery.model_validate(
         {
@@ -137,12 +134,13 @@ def search(
             "sort": sort,
         }
     )
-    kb = KnowledgeBase(settings)
+    kb = knowledge_base(settings)
     if params.document:
         kb.document(params.document)  # an unknown document is an error, as over HTTP
-    response = kb.search(
+    found = kb.search(
         params.q, params.filters(), params.k, params.mode, offset=params.offset, group=params.group, sort=params.sort
     )
+    response = search_response(found, kb.document_urls())
     if as_json:
         click.echo(response.model_dump_json(indent=2))
         return
@@ -170,10 +168,9 @@ def search(
 @click.pass_obj
 def declared_vs_found(settings: Settings, as_json: bool) -> None:
     """List documents whose text disagrees with the principles their catalogue entry declares."""
-    from api.routes.principles import declared_versus_found
-    from kb.knowledge_base import KnowledgeBase
+    from api.views import declared_versus_found
 
-    report = declared_versus_found(KnowledgeBase(settings))
+    report = declared_versus_found(knowledge_base(settings))
     if as_json:
         click.echo(report.model_dump_json(indent=2))
         return
@@ -209,9 +206,9 @@ def serve(settings: Settings, host: str, port: int, workers: int, get_path: str 
     if get_path:
         from fastapi.testclient import TestClient
 
-        from api.app import create_app
+        from ccin.app import service_app
 
-        with TestClient(create_app(settings)) as client:
+        with TestClient(service_app(settings)) as client:
             response = client.get(get_path)
         click.echo(response.text)
         sys.exit(0 if response.status_code < 400 else 1)
@@ -220,7 +217,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, get_path: str 
     import uvicorn
 
     os.environ["CCIN_DATA_DIR"] = str(settings.data_dir)
-    uvicorn.run("api.app:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("ccin.app:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

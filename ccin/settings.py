@@ -10,7 +10,14 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kb.errors import ConfigurationError
+from kb.errors import CCINError
+
+
+class ConfigurationError(CCINError):
+    """A `CCIN_*` variable with a value the product cannot use."""
+
+    status = 500
+    code = "configuration_error"
 
 
 class Settings(BaseSettings):

@@ -44,8 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     kb, _ = corpus_index()
     table = kb.snapshot()
     context["corpus"] = {
-        "documents": len(kb.registry.versions()),
-        "pages": sum(d.pages for d in kb.registry.all()),
+        "documents": kb.document_count(),
+        "pages": sum(d.pages for d in kb.documents()),
         "passages": len(table),
     }
     results: dict[str, object] = {}

@@ -6,9 +6,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ccin.app import knowledge_base
 from ccin.settings import load_settings
 from ingest.chunk import ChunkParams
-from ingest.pipeline import Ingestor, IngestReport, load_catalogue
+from ingest.discovery import load_catalogue
+from ingest.pipeline import Ingestor
+from ingest.report import IngestReport
 from kb.knowledge_base import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +24,6 @@ def corpus_index(params: ChunkParams | None = None, name: str = "index") -> tupl
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     params = params or ChunkParams()
     settings = load_settings(data_dir=SCRATCH / name, query_log=False)
-    kb = KnowledgeBase(settings)
+    kb = knowledge_base(settings)
     report = Ingestor(kb, load_catalogue(None, [CORPUS]), params).run([CORPUS], prune=True)
     return kb, report

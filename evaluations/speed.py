@@ -16,9 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ccin.app import knowledge_base
 from ccin.settings import load_settings
 from ingest.chunk import ChunkParams
-from ingest.pipeline import Ingestor, load_catalogue
+from ingest.discovery import load_catalogue
+from ingest.pipeline import Ingestor
 from kb.analysis import embedding_text
 from kb.ann import IVF_MIN_ROWS
 from kb.bm25 import BM25Index
@@ -45,7 +47,7 @@ def ingest_throughput(files: list[Path] | None = None) -> dict[str, object]:
     catalogue = load_catalogue(None, [CORPUS])
     paths = files or [CORPUS]
     with tempfile.TemporaryDirectory() as directory:
-        kb = KnowledgeBase(load_settings(data_dir=Path(directory), query_log=False))
+        kb = knowledge_base(load_settings(data_dir=Path(directory), query_log=False))
         kb.embedder.embed_passages(["warm-up"])
         from ingest.tagger import tagger_for
 

@@ -14,11 +14,6 @@ class CCINError(Exception):
         self.message = message
 
 
-class ConfigurationError(CCINError):
-    status = 500
-    code = "configuration_error"
-
-
 class UnreadableDocument(CCINError):
     """A file that cannot be turned into text: corrupt, encrypted, empty, image-only, wrong type."""
 

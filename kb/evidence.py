@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
 from kb.errors import InvalidQuery
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
-from kb.results import CitationOut, citation
 from kb.retrieve import Retriever, collapse_near_duplicates
 from kb.snapshot import Snapshot
 
@@ -35,7 +35,7 @@ class EvidencePassage:
     passage_id: str
     text: str
     score: float
-    citation: CitationOut
+    meta: dict[str, Any]  # the passage's stored metadata: what a citation is made from
 
 
 @dataclass
@@ -51,7 +51,6 @@ def evidence(
     kb: KnowledgeBase,
     filters: Filters,
     topic: str | None,
-    base_url: str = "",
     limit: int = DEFAULT_LIMIT,
     per_document: int = PER_DOCUMENT,
 ) -> list[EvidenceGroup]:
@@ -67,7 +66,6 @@ def evidence(
         ranked: Iterable[tuple[int, float]] = ((h.row, h.score) for h in hits)
     else:
         ranked = _by_principle_score(table, filters, principle)
-    urls = kb.document_urls()
     groups: dict[str, EvidenceGroup] = {}
     taken = 0
     for row, score in ranked:
@@ -87,7 +85,7 @@ def evidence(
                 table.ids[row],
                 table.texts[row],
                 round(float(score), 4),
-                citation(meta, urls.get(meta["document_id"]), base_url),
+                meta,
             )
         )
         taken += 1

@@ -9,33 +9,45 @@ version the registry never named (removed by `collect_garbage`) or stale passage
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from ccin.settings import Settings
 from kb.dedupe import assign_groups, near_duplicate_documents
 from kb.embed import Embedder, packaged_embedder
 from kb.errors import DocumentNotFound
-from kb.facets import count_facets
+from kb.facets import Facets, count_facets
 from kb.filters import Filters
-from kb.listing import listing, page
+from kb.listing import Card, listing, page
 from kb.passage import DocumentMeta, DocumentPrinciple, IndexedDocument, TaggedPassage
 from kb.registry import DocumentRegistry
-from kb.results import SearchResponse, passage_out, related_out
 from kb.retrieve import Retriever
 from kb.snapshot import Snapshot
+from kb.snapshot_cache import SnapshotCache
 from kb.store import PassageStore, StoredRows
 
-_REFRESH_EVERY_S = 0.5
-_REBUILD_ATTEMPTS = 5
+
+@dataclass
+class SearchPage:
+    """A page of a search: `cards` from `offset` of the query's candidate list, with the `total` and `facets`
+    of the whole list, and the snapshot the cards' rows index into."""
+
+    query: str
+    took_ms: float
+    mode: str
+    filters: Filters
+    group: str
+    sort: str
+    total: int
+    offset: int
+    facets: Facets
+    cards: list[Card]
+    snapshot: Snapshot
 
 
 @dataclass
@@ -46,18 +58,24 @@ class PrincipleStats:
 
 
 class KnowledgeBase:
-    def __init__(self, settings: Settings, embedder_factory: Callable[[], Embedder] = packaged_embedder) -> None:
-        self.settings = settings
-        self.data_dir = Path(settings.data_dir)
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        collection: str = "ccin_passages",
+        chroma_url: str | None = None,
+        query_log: bool = True,
+        embedder_factory: Callable[[], Embedder] = packaged_embedder,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.query_log = query_log
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.registry = DocumentRegistry(self.data_dir / "registry.sqlite3")
-        self.store = PassageStore.open(self.data_dir, settings.collection, settings.chroma_url)
+        self.store = PassageStore.open(self.data_dir, collection, chroma_url)
         self.files_dir = self.data_dir / "files"
         self._embedder_factory = embedder_factory
-        self._table: Snapshot | None = None
-        self._checked_at = 0.0
+        self._cache = SnapshotCache(self.store, self.registry, self.data_dir / "snapshot")
         self._urls: tuple[int, dict[str, str | None]] | None = None
-        self._lock = threading.Lock()
 
     @property
     def embedder(self) -> Embedder:
@@ -65,67 +83,13 @@ class KnowledgeBase:
 
     @property
     def snapshot_dir(self) -> Path:
-        return self.data_dir / "snapshot"
+        return self._cache.directory
 
     # ---- reading -------------------------------------------------------------------------------------------
 
     def snapshot(self, fresh: bool = False) -> Snapshot:
-        """The current snapshot, refreshed when the registry generation has moved (checked twice a second)."""
-        now = time.monotonic()
-        if not fresh and self._table is not None and now - self._checked_at < _REFRESH_EVERY_S:
-            return self._table
-        with self._lock:
-            generation = self.registry.generation()
-            self._checked_at = time.monotonic()
-            if self._table is None or self._table.generation != generation:
-                loaded = Snapshot.load(self.snapshot_dir)
-                if loaded is None or loaded.generation != generation:
-                    loaded = self._rebuild(generation).warm()  # warm first: the snapshot saves BM25 and IVF
-                    self._try_save(loaded)
-                self._table = loaded
-            # A table loaded from disk, or left by a commit in this process, is current but not yet warm.
-            return self._table.warm()
-
-    def _current_table(self) -> Snapshot:
-        """The rows as of the registry's current generation, neither persisted nor warmed: a commit needs only
-        texts, vectors and groups to find near-duplicates. Read from the store only when another process (or
-        nothing yet) moved the generation: after this process's own commit, `_apply_own_commit` keeps it current."""
-        with self._lock:
-            generation = self.registry.generation()
-            if self._table is None or self._table.generation != generation:
-                self._table = self._rebuild(generation)
-            return self._table
-
-    def _apply_own_commit(self, table: Snapshot, document_id: str, rows: StoredRows, moves: list[int]) -> None:
-        """After a commit that made the registry writes `moves` (the generation each one moved to), swap the
-        document's rows in the in-memory table instead of reading every row back from the store, so an ingest
-        of n documents does not read the store n times. Only when those writes were the only ones since
-        `table` was read (each moved the generation by exactly one); otherwise the next read rebuilds."""
-        expected = list(range(table.generation + 1, table.generation + 1 + len(moves)))
-        with self._lock:
-            if self._table is not table:
-                return
-            self._table = table.replacing(document_id, rows, moves[-1]) if moves == expected else None
-
-    def _try_save(self, table: Snapshot) -> None:
-        """Persist a rebuilt snapshot for the next process; another process saving at the same moment or a
-        read-only data directory only means the next process rebuilds too."""
-        with contextlib.suppress(OSError):
-            table.save(self.snapshot_dir)
-
-    def _rebuild(self, generation: int) -> Snapshot:
-        """Read the registry, then the rows, and trust the pair only if no commit happened meanwhile and every
-        current document has exactly its registered passage count: an ingest running in another process
-        may flip a version, or delete rows under a paged read, between the two reads."""
-        for _ in range(_REBUILD_ATTEMPTS):
-            documents = self.registry.all()
-            rows = self.store.rows()
-            table = Snapshot.build(rows, {d.meta.id: d.version for d in documents}, generation)
-            latest = self.registry.generation()
-            if latest == generation and _complete(table, documents):
-                break
-            generation = latest
-        return table
+        """The current snapshot (kb/snapshot_cache.py): refreshed when another process has committed."""
+        return self._cache.current(fresh)
 
     def search(
         self,
@@ -133,12 +97,11 @@ class KnowledgeBase:
         filters: Filters,
         k: int = 10,
         mode: str = "hybrid",
-        base_url: str = "",
         retriever: Retriever | None = None,
         offset: int = 0,
         group: str = "passage",
         sort: str = "relevance",
-    ) -> SearchResponse:
+    ) -> SearchPage:
         """A page of k results from `offset` of the query's candidate list (see kb/listing.py), with its total
         and facet counts."""
         started = time.perf_counter()
@@ -146,34 +109,11 @@ class KnowledgeBase:
         hits = (retriever or Retriever(self.embedder)).candidates(table, query, filters, k, mode)
         cards = listing(table, hits, group, sort)
         shown = page(cards, offset, k)
-        urls = self.document_urls() if shown else {}
-        results = [
-            passage_out(
-                table,
-                card.hit.row,
-                card.hit.score,
-                query,
-                urls,
-                base_url,
-                card.hit.duplicates,
-                [related_out(table, h.row, h.score, query) for h in card.more],
-            )
-            for card in shown
-        ]
         took = round((time.perf_counter() - started) * 1000, 2)
-        if self.settings.query_log:
-            self.registry.log_query(query, filters.as_dict(), mode, len(results), took)
-        return SearchResponse(
-            query=query,
-            took_ms=took,
-            mode=mode,
-            filters=filters.as_dict(),
-            group=group,
-            sort=sort,
-            total=len(cards),
-            offset=offset,
-            facets=count_facets(table, cards),
-            results=results,
+        if self.query_log:
+            self.registry.log_query(query, filters.as_dict(), mode, len(shown), took)
+        return SearchPage(
+            query, took, mode, filters, group, sort, len(cards), offset, count_facets(table, cards), shown, table
         )
 
     def document_urls(self) -> dict[str, str | None]:
@@ -188,6 +128,35 @@ class KnowledgeBase:
         if document is None:
             raise DocumentNotFound(f"no document with id {document_id!r}")
         return document
+
+    def find_document(self, document_id: str) -> IndexedDocument | None:
+        return self.registry.get(document_id)
+
+    def documents(self) -> list[IndexedDocument]:
+        return self.registry.all()
+
+    def document_count(self) -> int:
+        return len(self.registry.versions())
+
+    def generation(self) -> int:
+        """The registry's generation: it moves with every commit, delete and near-duplicate change."""
+        return self.registry.generation()
+
+    def recent_queries(self, limit: int = 100, zero_results_only: bool = False) -> list[dict[str, Any]]:
+        return self.registry.queries(limit, zero_results_only=zero_results_only)
+
+    def file_path_for(self, document_id: str, suffix: str) -> Path:
+        """Where a document's file is kept inside the data directory."""
+        return self.files_dir / f"{document_id}{suffix.lower()}"
+
+    def stored_file(self, document: IndexedDocument) -> Path | None:
+        """The document's stored copy, if it is still there and inside the data directory."""
+        path = Path(document.path).resolve()
+        return path if path.is_file() and self.files_dir.resolve() in path.parents else None
+
+    def snapshot_is_current_on_disk(self) -> bool:
+        """Whether a saved snapshot exists and matches the registry (ingest saves one when not)."""
+        return self._cache.is_saved_and_current()
 
     def principle_stats(self) -> dict[int, PrincipleStats]:
         """Per principle: passages tagged with it, documents with such a passage, and documents that meet it."""
@@ -248,7 +217,7 @@ class KnowledgeBase:
         principles: list[DocumentPrinciple] | None = None,
     ) -> IndexedDocument:
         """Index one document version (see the module docstring for the order and why)."""
-        table = self._current_table()
+        table = self._cache.for_commit()
         others = table.document_id != meta.id
         groups = assign_groups(
             [p.id for p in passages],
@@ -281,7 +250,7 @@ class KnowledgeBase:
             existing = self.registry.get(other)
             if existing is not None and meta.id not in existing.near_duplicate_of:
                 moves.append(self.registry.set_near_duplicates(other, [*existing.near_duplicate_of, meta.id]))
-        self._apply_own_commit(table, meta.id, added, moves)
+        self._cache.apply_own_commit(table, meta.id, added, moves)
         return document
 
     def delete(self, document_id: str) -> None:
@@ -311,14 +280,4 @@ class KnowledgeBase:
 
     def save_snapshot(self) -> Snapshot:
         """Rebuild the snapshot from the store of record and persist it for other processes."""
-        with self._lock:
-            table = self._rebuild(self.registry.generation()).warm()
-            table.save(self.snapshot_dir)
-            self._table = table
-            self._checked_at = time.monotonic()
-            return table
-
-
-def _complete(table: Snapshot, documents: list[IndexedDocument]) -> bool:
-    counts = Counter(table.document_id.tolist())
-    return all(counts.get(d.meta.id, 0) == d.passage_count for d in documents)
+        return self._cache.save_now()

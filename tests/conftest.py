@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -21,7 +22,8 @@ import httpx
 import pytest
 import uvicorn
 
-from api.app import create_app
+from api.results import SearchResponse, search_response
+from ccin.app import knowledge_base, service_app
 from ccin.settings import Settings, load_settings
 from ingest.catalogue import Catalogue
 from ingest.chunk import ChunkParams
@@ -62,7 +64,7 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
 
 
 def ingest_into(settings: Settings, paths: list[Path], catalogue: Catalogue | None = None) -> KnowledgeBase:
-    kb = KnowledgeBase(settings)
+    kb = knowledge_base(settings)
     Ingestor(kb, catalogue or Catalogue.load(CORPUS / "catalogue.yaml"), ChunkParams()).run(paths)
     return kb
 
@@ -92,7 +94,7 @@ def writable_index(sample_index: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def kb(sample_index: Path) -> KnowledgeBase:
-    return KnowledgeBase(make_settings(sample_index))
+    return knowledge_base(make_settings(sample_index))
 
 
 class LiveServer:
@@ -101,7 +103,7 @@ class LiveServer:
     def __init__(self, settings: Settings) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(service_app(settings), host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -163,3 +165,8 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def search(kb: KnowledgeBase, *args: Any, base_url: str = "", **kwargs: Any) -> SearchResponse:
+    """`kb.search` as the API serves it: the HTTP body, with citations."""
+    return search_response(kb.search(*args, **kwargs), kb.document_urls(), base_url)

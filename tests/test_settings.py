@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ccin.settings import load_settings
-from kb.errors import ConfigurationError
+from ccin.settings import ConfigurationError, load_settings
 
 
 def test_environment_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]

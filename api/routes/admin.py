@@ -10,11 +10,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 from pydantic import ValidationError
 
-from api.deps import KB, Admin, AppSettings, BaseURL
-from api.routes.documents import DocumentId, document_out
+from api.deps import KB, Admin, BaseURL, DocumentId, Options
 from api.schemas import DocumentOut, DocumentType, QueryLogOut, error_responses
+from api.views import document_out
 from ingest.catalogue import Catalogue, checked_url, document_id_for
-from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
 from kb.errors import InvalidQuery, UnreadableDocument, UnsupportedFileType
 from kb.knowledge_base import KnowledgeBase
@@ -27,7 +26,7 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 @router.post("/documents", response_model=DocumentOut, status_code=201, responses=error_responses(409, 413, 415, 422))
 def upload_document(
     kb: KB,
-    settings: AppSettings,
+    options: Options,
     base: BaseURL,
     file: Annotated[UploadFile, File(description="A PDF (checked by content, not by name).")],
     title: Annotated[str, Form(min_length=1, max_length=300)],
@@ -39,10 +38,10 @@ def upload_document(
     url: Annotated[str | None, Form(max_length=1000)] = None,
     source_url: Annotated[str | None, Form(max_length=1000)] = None,
 ) -> DocumentOut:
-    limit = int(settings.max_upload_mb * 1024 * 1024)
+    limit = int(options.max_upload_mb * 1024 * 1024)
     data = file.file.read(limit + 1)
     if len(data) > limit:
-        raise HTTPException(413, f"file is larger than the {settings.max_upload_mb:g} MB limit")
+        raise HTTPException(413, f"file is larger than the {options.max_upload_mb:g} MB limit")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise UnsupportedFileType("the upload is not a PDF (its content has no %PDF header)")
     document_id = id or _default_id(file.filename, title)
@@ -67,7 +66,7 @@ def upload_document(
     except ValidationError as exc:
         raise InvalidQuery(str(exc.errors()[0]["msg"])) from None
     path = _upload_path(kb, document_id)
-    existing = kb.registry.get(document_id)
+    existing = kb.find_document(document_id)
     if existing is not None and Path(existing.source) != path:
         raise HTTPException(
             409,
@@ -75,8 +74,7 @@ def upload_document(
         )
     previous = path.read_bytes() if path.is_file() else None
     path.write_bytes(data)
-    params = ChunkParams(target_words=settings.chunk_target_words, max_words=settings.chunk_max_words)
-    ingestor = Ingestor(kb, Catalogue({path: meta}), params)
+    ingestor = Ingestor(kb, Catalogue({path: meta}), options.chunk)
     outcome = ingestor.ingest_file(path)
     if outcome.status == "failed":
         # Put back what was there: a failed replacement must not take the current upload's source with it.
@@ -118,7 +116,7 @@ def query_log(
     zero_results: Annotated[bool, Query(description="Only searches that found nothing.")] = False,
 ) -> QueryLogOut:
     """Recent searches (no personal data): query, filters, mode, result count, latency."""
-    return QueryLogOut.model_validate({"queries": kb.registry.queries(limit, zero_results_only=zero_results)})
+    return QueryLogOut.model_validate({"queries": kb.recent_queries(limit, zero_results_only=zero_results)})
 
 
 def _checked(field: str, value: str | None, assume_https: bool = False) -> str | None:

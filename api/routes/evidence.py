@@ -11,8 +11,9 @@ from fastapi.responses import Response
 
 from api import exports
 from api.deps import KB, BaseURL, RateLimited
-from api.routes.principles import principle_summaries
+from api.results import citation
 from api.schemas import EvidenceGroup, EvidenceItem, EvidenceQuery, EvidenceResponse, error_responses
+from api.views import principle_summaries
 from kb.evidence import evidence
 
 router = APIRouter(tags=["evidence"])
@@ -41,6 +42,7 @@ def get_evidence(params: Annotated[EvidenceQuery, Query()], kb: KB, base: BaseUR
     filters = params.filters()
     if params.document is not None:
         kb.document(params.document)  # an unknown id is a mistake to report, as /search does
+    urls = kb.document_urls()
     summary = next(p for p in principle_summaries(kb) if p.id == params.principle)
     groups = [
         EvidenceGroup(
@@ -49,11 +51,16 @@ def get_evidence(params: Annotated[EvidenceQuery, Query()], kb: KB, base: BaseUR
             lead_council=g.lead_council,
             year=g.year,
             passages=[
-                EvidenceItem(passage_id=p.passage_id, text=p.text, score=p.score, citation=p.citation)
+                EvidenceItem(
+                    passage_id=p.passage_id,
+                    text=p.text,
+                    score=p.score,
+                    citation=citation(p.meta, urls.get(g.document_id), base),
+                )
                 for p in g.passages
             ],
         )
-        for g in evidence(kb, filters, params.q, base, limit=params.limit)
+        for g in evidence(kb, filters, params.q, limit=params.limit)
     ]
     pack = EvidenceResponse(principle=summary, query=params.q, filters=filters.as_dict(), groups=groups)
     if params.format == "json":

@@ -24,7 +24,7 @@ def health() -> HealthOut:
 def ready(kb: KB) -> ReadyOut | JSONResponse:
     try:
         table = kb.snapshot()
-        documents = len(kb.registry.versions())
+        documents = kb.document_count()
     except Exception as exc:  # the store is unreachable: say so instead of failing
         body = UnavailableOut(status="unavailable", reason=str(exc)[:200])
         return JSONResponse(body.model_dump(), status_code=503)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import KB, BaseURL, RateLimited
+from api.results import search_response
 from api.schemas import SearchQuery, SearchResponse, error_responses
 
 router = APIRouter(tags=["search"])
@@ -25,13 +26,7 @@ def search(params: Annotated[SearchQuery, Query()], kb: KB, base: BaseURL) -> Se
     filters = params.filters()
     if params.document is not None:
         kb.document(params.document)  # an unknown id is a mistake to report, not a search with no results
-    return kb.search(
-        params.q,
-        filters,
-        params.k,
-        params.mode,
-        base_url=base,
-        offset=params.offset,
-        group=params.group,
-        sort=params.sort,
+    found = kb.search(
+        params.q, filters, params.k, params.mode, offset=params.offset, group=params.group, sort=params.sort
     )
+    return search_response(found, kb.document_urls() if found.cards else {}, base)

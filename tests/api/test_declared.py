@@ -11,6 +11,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from ccin.app import knowledge_base
 from ccin.cli import cli
 from ingest.catalogue import Catalogue
 from ingest.tagger import tagger_for
@@ -89,7 +90,7 @@ def test_each_page_shows_declared_beside_met_with_evidence(pages_http: httpx.Cli
 def test_declared_versus_found_lists_exactly_the_disagreements(pages_http: httpx.Client, pages_index: Path) -> None:
     body = pages_http.get("/principles/declared-vs-found").json()
     assert body["checked"] == len(STEMS)
-    expected = _expected(KnowledgeBase(make_settings(pages_index)))
+    expected = _expected(knowledge_base(make_settings(pages_index)))
     assert expected, "the strict passage tagger leaves some declared principle without a tagged passage"
     listed = {
         item["document_id"]: {

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ccin.app import knowledge_base
 from ccin.cli import cli
 from ingest.catalogue import Catalogue, document_id_for
 from ingest.chunk import ChunkParams
@@ -72,7 +73,7 @@ def _catalogue(folder: Path, entries: str) -> Catalogue:
 
 
 def _ingestor(data: Path, catalogue: Catalogue) -> Ingestor:
-    return Ingestor(KnowledgeBase(make_settings(data)), catalogue, ChunkParams())
+    return Ingestor(knowledge_base(make_settings(data)), catalogue, ChunkParams())
 
 
 def _stored_ids(kb: KnowledgeBase) -> list[str]:
@@ -86,7 +87,7 @@ def _run_cli(*args: str, data: Path, timeout: float = 600) -> subprocess.Complet
 
 def _assert_consistent(data: Path) -> list[str]:
     """Chroma ids == snapshot ids == the registry's passage counts; no duplicates, no old versions."""
-    kb = KnowledgeBase(make_settings(data))
+    kb = knowledge_base(make_settings(data))
     stored = _stored_ids(kb)
     snapshot = Snapshot.load(kb.snapshot_dir)
     assert snapshot is not None
@@ -132,7 +133,7 @@ def test_unchanged_documents_are_skipped_and_nothing_moves(library: Path, tmp_pa
     catalogue = _library_catalogue(library)
     first = _ingestor(data, catalogue).run([library])
     before = _assert_consistent(data)
-    generation = KnowledgeBase(make_settings(data)).registry.generation()
+    generation = knowledge_base(make_settings(data)).registry.generation()
 
     second = _ingestor(data, catalogue).run([library])
 
@@ -147,7 +148,7 @@ def test_unchanged_documents_are_skipped_and_nothing_moves(library: Path, tmp_pa
         ("gamma-report.pdf", "unchanged"),
     ]
     assert _assert_consistent(data) == before
-    assert KnowledgeBase(make_settings(data)).registry.generation() == generation
+    assert knowledge_base(make_settings(data)).registry.generation() == generation
 
 
 def test_catalogue_overrides_pdf_metadata_and_an_uncatalogued_file_is_inferred_with_a_warning(
@@ -155,7 +156,7 @@ def test_catalogue_overrides_pdf_metadata_and_an_uncatalogued_file_is_inferred_w
 ) -> None:
     data = tmp_path / "data"
     report = _ingestor(data, _library_catalogue(library)).run([library])
-    registry = KnowledgeBase(make_settings(data)).registry
+    registry = knowledge_base(make_settings(data)).registry
 
     alpha, gamma = registry.get("alpha"), registry.get("gamma-report")
     assert alpha is not None and gamma is not None
@@ -178,7 +179,7 @@ def test_a_changed_document_replaces_its_passages(library: Path, tmp_path: Path)
     data = tmp_path / "data"
     catalogue = _library_catalogue(library)
     _ingestor(data, catalogue).run([library])
-    kb = KnowledgeBase(make_settings(data))
+    kb = knowledge_base(make_settings(data))
     old_alpha = {i for i in _stored_ids(kb) if i.startswith("alpha:")}
     others = {i for i in _stored_ids(kb) if not i.startswith("alpha:")}
 
@@ -190,7 +191,7 @@ def test_a_changed_document_replaces_its_passages(library: Path, tmp_path: Path)
     new_alpha = {i for i in stored if i.startswith("alpha:")}
     assert new_alpha and not new_alpha & old_alpha
     assert stored == new_alpha | others
-    table = KnowledgeBase(make_settings(data)).table(fresh=True)
+    table = knowledge_base(make_settings(data)).snapshot(fresh=True)
     assert [t for t, d in zip(table.texts, table.document_id, strict=True) if d == "alpha"] == [
         "Alpha council now runs a repair cafe (page 1).\n\nVolunteers fix bikes (page 1)."
     ]
@@ -206,7 +207,7 @@ def test_prune_removes_documents_whose_files_are_gone_via_the_cli(library: Path,
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout.splitlines()[-1].startswith("0 indexed, 2 unchanged, 0 failed, 1 pruned · ")
-    kb = KnowledgeBase(make_settings(data))
+    kb = knowledge_base(make_settings(data))
     assert [d.meta.id for d in kb.registry.all()] == ["alpha", "gamma-report"]
     stored = _assert_consistent(data)
     assert stored and not any(i.startswith("beta:") for i in stored)
@@ -221,7 +222,7 @@ def test_without_prune_a_missing_file_stays_indexed(library: Path, tmp_path: Pat
     report = _ingestor(data, Catalogue.empty()).run([library])
 
     assert report.pruned == []
-    assert [d.meta.id for d in KnowledgeBase(make_settings(data)).registry.all()] == [
+    assert [d.meta.id for d in knowledge_base(make_settings(data)).registry.all()] == [
         "alpha",
         "beta",
         "gamma-report",
@@ -277,7 +278,7 @@ def test_sigkill_mid_ingest_then_rerun_equals_a_clean_ingest(tmp_path: Path) -> 
     assert rerun.returncode == 0, rerun.stderr
     assert rerun.stdout.splitlines()[-1].startswith(f"{8 - at_kill} indexed, {at_kill} unchanged, 0 failed · ")
     assert _assert_consistent(killed) == _assert_consistent(clean)
-    kb = KnowledgeBase(make_settings(killed))
+    kb = knowledge_base(make_settings(killed))
     assert [d.meta.id for d in kb.registry.all()] == [f"doc-{n}" for n in range(8)]
 
 
@@ -325,7 +326,7 @@ def test_bad_input_batch_via_the_cli_reports_each_file_and_indexes_the_rest(tmp_
     ]
     assert len(lines) == len(failed) + 3
     assert lines[-1].startswith("2 indexed, 0 unchanged, 10 failed · 6 pages, 3 passages in ")
-    assert [d.meta.id for d in KnowledgeBase(make_settings(data)).registry.all()] == ["good", "mixed"]
+    assert [d.meta.id for d in knowledge_base(make_settings(data)).registry.all()] == ["good", "mixed"]
 
 
 @pytest.mark.slow
@@ -342,7 +343,7 @@ def test_malformed_pdf_corpus_never_crashes_and_every_file_is_indexed_or_reporte
     assert result.returncode == (1 if report["failed"] else 0), result.stderr
     files = {Path(f["path"]).name: f for f in report["files"]}
     assert sorted(files) == sorted(p.name for p in variants)
-    registry = {d.meta.id: d for d in KnowledgeBase(make_settings(data)).registry.all()}
+    registry = {d.meta.id: d for d in knowledge_base(make_settings(data)).registry.all()}
     for name, outcome in files.items():
         assert outcome["status"] in ("indexed", "failed"), outcome
         if outcome["status"] == "failed":
@@ -432,7 +433,7 @@ def test_any_exception_in_one_file_is_one_failed_line_the_batch_goes_on_and_the_
         f"indexed   {folder / 'e-energy.txt'}",
     ]
     assert lines[-1].startswith("2 indexed, 0 unchanged, 3 failed · 2 pages, 2 passages in ")
-    assert [d.meta.id for d in KnowledgeBase(make_settings(data)).registry.all()] == ["a-food", "e-energy"]
+    assert [d.meta.id for d in knowledge_base(make_settings(data)).registry.all()] == ["a-food", "e-energy"]
     _assert_consistent(data)
 
 
@@ -480,7 +481,7 @@ def test_deeply_nested_html_ingests_and_the_cli_exits_0(tmp_path: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].startswith("3 indexed, 0 unchanged, 0 failed · ")
-    kb = KnowledgeBase(make_settings(data))
+    kb = knowledge_base(make_settings(data))
     table = kb.snapshot(fresh=True)
     texts = {d: t for t, d in zip(table.texts, table.document_id, strict=True)}
     assert texts["deep"] == "Tenants of the food club cooked together every week.\n\nAfter the nesting."

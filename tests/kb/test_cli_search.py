@@ -14,6 +14,7 @@ import pytest
 
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
+from tests.conftest import search
 
 CCIN = Path(sys.executable).with_name("ccin")
 
@@ -89,13 +90,13 @@ def test_json_output_is_the_http_response_body(
 def test_readable_output_lists_label_snippet_sources_and_link(sample_index: Path, kb: KnowledgeBase) -> None:
     done = run_search(sample_index, "Dynamic Purchasing System", "--k", "2")
     assert done.returncode == 0, done.stderr
-    expected = kb.search("Dynamic Purchasing System", Filters(), 2).results
+    expected = search(kb, "Dynamic Purchasing System", Filters(), 2).results
     lines = done.stdout.splitlines()
     assert lines[0].startswith(f"1. {expected[0].citation.label}  [")
     assert "Dynamic Purchas" in lines[1] and "<mark>" not in lines[1] and "&#x27;" not in done.stdout
     assert f"   also in: {expected[0].also_in[0].label}" in lines
     assert any(line.startswith("   /documents/") for line in lines)
-    total = kb.search("Dynamic Purchasing System", Filters(), 2).total
+    total = search(kb, "Dynamic Purchasing System", Filters(), 2).total
     assert lines[-1].startswith(f"(showing 1–2 of {total} in ") and lines[-1].endswith(" ms, mode hybrid)")
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from ccin.app import knowledge_base
 from ingest.catalogue import Catalogue
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
 from kb.filters import Filters
-from kb.knowledge_base import KnowledgeBase
-from tests.conftest import CORPUS, make_settings
+from tests.conftest import CORPUS, make_settings, search
 
 CATALOGUE = Catalogue.load(CORPUS / "catalogue.yaml")
 NEW = [CORPUS / "pdfs" / "values-driven-ai.pdf", CORPUS / "pdfs" / "community-led-housing.pdf"]
@@ -43,11 +43,11 @@ def test_searches_during_an_ingest_see_whole_documents_only(writable_index: Path
 
     def ingest() -> None:
         try:
-            Ingestor(KnowledgeBase(settings), _catalogue(), ChunkParams()).run([REPLACED[0], *NEW, REPLACED[1]])
+            Ingestor(knowledge_base(settings), _catalogue(), ChunkParams()).run([REPLACED[0], *NEW, REPLACED[1]])
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 
-    reader = KnowledgeBase(settings)
+    reader = knowledge_base(settings)
     ingester = threading.Thread(target=ingest)
     ingester.start()
     searches, during, seen_documents = 0, 0, set()
@@ -55,7 +55,7 @@ def test_searches_during_an_ingest_see_whole_documents_only(writable_index: Path
         during += ingester.is_alive()
         query = QUERIES[searches % len(QUERIES)]
         before = set(reader.registry.versions())
-        results = reader.search(query, Filters(), 20, mode="hybrid").results
+        results = search(reader, query, Filters(), 20, mode="hybrid").results
         after = set(reader.registry.versions())
         documents = [r.citation.document_id for r in results]
         assert set(documents) <= before | after
@@ -69,12 +69,12 @@ def test_searches_during_an_ingest_see_whole_documents_only(writable_index: Path
     assert errors == []
     assert searches >= len(QUERIES) and during >= 1
 
-    final = KnowledgeBase(settings)
+    final = knowledge_base(settings)
     assert {"values-driven-ai", "community-led-housing"} <= set(final.registry.versions())
     table = final.snapshot(fresh=True)
     assert len(table.ids) == len({pid.rsplit(":", 1)[0] for pid in table.ids})
-    top = final.search("community energy on council roofs", Filters(document_id="net-zero"), 1).results[0]
+    top = search(final, "community energy on council roofs", Filters(document_id="net-zero"), 1).results[0]
     assert top.citation.title == "Cooperative Approaches to Reaching Net Zero (second edition)"
-    assert reader.search("community led housing", Filters(), 3).results[0].citation.document_id == (
+    assert search(reader, "community led housing", Filters(), 3).results[0].citation.document_id == (
         "community-led-housing"
     )

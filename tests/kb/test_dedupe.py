@@ -8,13 +8,14 @@ import numpy as np
 from kb.dedupe import assign_groups, is_near_duplicate
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
+from tests.conftest import search
 
 PACKS = {"001-e33d7f85c6ea2c8b", "004-d017fc122f128cc7"}
 
 
 def test_dynamic_purchasing_system_is_one_result_citing_both_packs(kb: KnowledgeBase) -> None:
     table = kb.snapshot()
-    results = kb.search("Dynamic Purchasing System", Filters(), 10).results
+    results = search(kb, "Dynamic Purchasing System", Filters(), 10).results
     top = results[0]
     assert top.citation.document_id in PACKS
     assert "Dynamic Purchas" in top.text
@@ -35,7 +36,7 @@ def test_no_two_results_share_a_group_on_queries_about_the_packs(kb: KnowledgeBa
         "executive oversight committee",
     ):
         for mode in ("hybrid", "bm25", "dense"):
-            results = kb.search(query, Filters(), 15, mode=mode).results
+            results = search(kb, query, Filters(), 15, mode=mode).results
             groups = [table.metas[table.ids.index(r.passage_id)]["dup_group"] for r in results]
             assert len(groups) == len(set(groups)), (query, mode)
 

@@ -8,11 +8,12 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+from api.results import PassageOut
 from kb.errors import InvalidQuery, UnknownPrinciple
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
 from kb.passage import IndexedDocument
-from kb.results import PassageOut
+from tests.conftest import search
 
 QUERY = "how councils support cooperative enterprise and community ownership"
 K = 25
@@ -62,7 +63,7 @@ def test_filtered_search_returns_min_k_matching_and_only_matching(
 ) -> None:
     table = kb.snapshot()
     documents = {d.meta.id: d for d in kb.registry.all()}
-    results = kb.search(QUERY, filters, K, mode=mode).results
+    results = search(kb, QUERY, filters, K, mode=mode).results
     for result in results:
         meta = table.metas[table.ids.index(result.passage_id)]
         assert check(result, meta, documents[result.citation.document_id]), result.citation.label
@@ -79,7 +80,7 @@ def test_the_cases_cover_both_sides_of_k(kb: KnowledgeBase) -> None:
 
 
 def test_no_match_gives_no_results_and_unfiltered_mask_is_none(kb: KnowledgeBase) -> None:
-    assert kb.search(QUERY, Filters(council="atlantis"), 5).results == []
+    assert search(kb, QUERY, Filters(council="atlantis"), 5).results == []
     assert Filters(role="any").mask(kb.snapshot()) is None
     assert Filters().mask(kb.snapshot()) is not None  # navigation is left out by default
     mask = Filters(council=" Kirklees ").mask(kb.snapshot())

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ccin.app import knowledge_base
 from ingest.catalogue import Catalogue
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
@@ -17,7 +18,7 @@ from kb.knowledge_base import KnowledgeBase
 from kb.passage import TaggedPassage
 from kb.snapshot import Snapshot
 from kb.store import StoredRows
-from tests.conftest import CORPUS, make_settings
+from tests.conftest import CORPUS, make_settings, search
 
 CATALOGUE = Catalogue.load(CORPUS / "catalogue.yaml")
 NET_ZERO = CORPUS / "pdfs" / "net-zero.pdf"
@@ -46,12 +47,12 @@ def assert_consistent(kb: KnowledgeBase) -> set[str]:
     assert on_disk.generation == table.generation
     assert on_disk.ids == table.ids
     assert len(on_disk.keyword.scores("council cooperative")) == len(current)
-    assert KnowledgeBase(kb.settings).snapshot().ids == table.ids
+    assert KnowledgeBase(kb.data_dir).snapshot().ids == table.ids
     return current
 
 
 def test_reingest_delete_and_prune_keep_bm25_and_chroma_in_step(writable_index: Path, tmp_path: Path) -> None:
-    kb = KnowledgeBase(make_settings(writable_index, query_log=False))
+    kb = knowledge_base(make_settings(writable_index, query_log=False))
     before = assert_consistent(kb)
     old_net_zero = {pid for pid in before if pid.startswith("net-zero:")}
 
@@ -69,13 +70,13 @@ def test_reingest_delete_and_prune_keep_bm25_and_chroma_in_step(writable_index: 
     new_net_zero = {pid for pid in after if pid.startswith("net-zero:")}
     assert new_net_zero and not new_net_zero & old_net_zero
     assert after - new_net_zero == before - old_net_zero
-    top = kb.search("Kirklees Rooftop Energy Lessons", Filters(), 3, mode="bm25").results[0]
+    top = search(kb, "Kirklees Rooftop Energy Lessons", Filters(), 3, mode="bm25").results[0]
     assert (top.citation.document_id, top.citation.title) == ("net-zero", "Kirklees Rooftop Energy Lessons")
 
     kb.delete("beyond-asset-transfer")
     after_delete = assert_consistent(kb)
     assert after_delete == {pid for pid in after if not pid.startswith("beyond-asset-transfer:")}
-    hits = kb.search("community asset transfer Newcastle", Filters(), 20, mode="bm25").results
+    hits = search(kb, "community asset transfer Newcastle", Filters(), 20, mode="bm25").results
     assert hits and "beyond-asset-transfer" not in {h.citation.document_id for h in hits}
 
     drop = tmp_path / "drop"
@@ -94,14 +95,14 @@ def test_reingest_delete_and_prune_keep_bm25_and_chroma_in_step(writable_index: 
 def test_commits_keep_the_in_memory_table_equal_to_a_rebuild_without_reading_the_store_each_time(
     writable_index: Path, tmp_path: Path
 ) -> None:
-    kb = KnowledgeBase(make_settings(writable_index, query_log=False))
+    kb = knowledge_base(make_settings(writable_index, query_log=False))
     full_reads = []
     in_memory: list[Snapshot | None] = []  # the table the commits left, as each full read starts
     read_rows = kb.store.rows
 
     def counted(with_embeddings: bool = True) -> StoredRows:
         full_reads.append(with_embeddings)
-        in_memory.append(kb._table)
+        in_memory.append(kb._cache._table)
         return read_rows(with_embeddings)
 
     kb.store.rows = counted  # type: ignore[method-assign]
@@ -119,7 +120,7 @@ def test_commits_keep_the_in_memory_table_equal_to_a_rebuild_without_reading_the
 
     # The last full read is the run's snapshot; the table in memory just before it is the commits' work.
     kept = in_memory[-1]
-    assert kept is not None and kept is not kb._table
+    assert kept is not None and kept is not kb._cache._table
     rebuilt = Snapshot.build(read_rows(), kb.registry.versions(), kb.registry.generation())
     assert kept.generation == rebuilt.generation
     assert kept.ids == rebuilt.ids
@@ -131,7 +132,7 @@ def test_commits_keep_the_in_memory_table_equal_to_a_rebuild_without_reading_the
 
 def test_a_snapshot_of_an_older_generation_on_disk_is_rebuilt(writable_index: Path, tmp_path: Path) -> None:
     settings = make_settings(writable_index, query_log=False)
-    kb = KnowledgeBase(settings)
+    kb = knowledge_base(settings)
     old = kb.snapshot(fresh=True)
     saved = tmp_path / "old-snapshot"
     shutil.copytree(kb.snapshot_dir, saved)
@@ -142,7 +143,7 @@ def test_a_snapshot_of_an_older_generation_on_disk_is_rebuilt(writable_index: Pa
     stale = Snapshot.load(kb.snapshot_dir)
     assert stale is not None and stale.generation == old.generation < kb.registry.generation()
 
-    table = KnowledgeBase(settings).snapshot()
+    table = knowledge_base(settings).snapshot()
     assert table.generation == kb.registry.generation()
     assert set(table.ids) == current
     assert not any(pid.startswith("tackling-vawg:") for pid in table.ids)
@@ -151,7 +152,7 @@ def test_a_snapshot_of_an_older_generation_on_disk_is_rebuilt(writable_index: Pa
 
 
 def test_snapshot_of_another_size_than_its_manifest_is_not_trusted(writable_index: Path) -> None:
-    kb = KnowledgeBase(make_settings(writable_index, query_log=False))
+    kb = knowledge_base(make_settings(writable_index, query_log=False))
     rows = kb.snapshot_dir / "rows.jsonl"
     lines = rows.read_text(encoding="utf-8").splitlines(keepends=True)
     rows.write_text("".join(lines[:-1]), encoding="utf-8")
@@ -162,7 +163,7 @@ def test_snapshot_of_another_size_than_its_manifest_is_not_trusted(writable_inde
 def test_passages_written_without_the_registry_flip_are_invisible_then_collected(
     writable_index: Path,
 ) -> None:
-    kb = KnowledgeBase(make_settings(writable_index, query_log=False))
+    kb = knowledge_base(make_settings(writable_index, query_log=False))
     table = kb.snapshot(fresh=True)
     document = kb.document("net-zero")
     rows = [i for i, meta in enumerate(table.metas) if meta["document_id"] == "net-zero"]
@@ -190,9 +191,9 @@ def test_passages_written_without_the_registry_flip_are_invisible_then_collected
     current = assert_consistent(kb)
     assert not any(pid.endswith(":killed000000") for pid in current)
     shutil.rmtree(kb.snapshot_dir)
-    fresh = KnowledgeBase(kb.settings)
+    fresh = KnowledgeBase(kb.data_dir)
     assert sorted(fresh.snapshot().ids) == sorted(current)
-    results = fresh.search("community energy society rooftop solar on schools", Filters(), 10).results
+    results = search(fresh, "community energy society rooftop solar on schools", Filters(), 10).results
     assert not any(r.passage_id.endswith(":killed000000") for r in results)
 
     assert kb.collect_garbage() == len(rows)

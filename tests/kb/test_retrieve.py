@@ -10,6 +10,7 @@ from kb.errors import InvalidQuery
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
 from kb.retrieve import Retriever, collapse_near_duplicates, exact_matches_first
+from tests.conftest import search
 
 QUERY = "community energy society rooftop solar on schools"
 
@@ -24,7 +25,7 @@ def _expected(kb: KnowledgeBase, scores: np.ndarray, k: int, positive_only: bool
 
 def test_bm25_mode_is_pure_keyword_ranking(kb: KnowledgeBase) -> None:
     table = kb.snapshot()
-    results = kb.search(QUERY, Filters(role="any"), 8, mode="bm25").results
+    results = search(kb, QUERY, Filters(role="any"), 8, mode="bm25").results
     assert [r.passage_id for r in results] == _expected(kb, table.keyword.scores(QUERY), 8, positive_only=True)
     terms = set(tokenize(QUERY))
     for result in results:
@@ -34,20 +35,20 @@ def test_bm25_mode_is_pure_keyword_ranking(kb: KnowledgeBase) -> None:
 def test_dense_mode_is_pure_cosine_ranking(kb: KnowledgeBase) -> None:
     table = kb.snapshot()
     scores = table.embeddings @ kb.embedder.embed_query(QUERY)
-    results = kb.search(QUERY, Filters(role="any"), 8, mode="dense").results
+    results = search(kb, QUERY, Filters(role="any"), 8, mode="dense").results
     assert [r.passage_id for r in results] == _expected(kb, scores, 8, positive_only=False)
     assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
 
 
 def test_hybrid_finds_the_answer_first(kb: KnowledgeBase) -> None:
-    top = kb.search(QUERY, Filters(), 3).results[0]
+    top = search(kb, QUERY, Filters(), 3).results[0]
     assert top.citation.document_id == "net-zero"
     assert "<mark>rooftop solar</mark>" in top.snippet
 
 
 def test_unknown_mode_is_rejected(kb: KnowledgeBase) -> None:
     with pytest.raises(InvalidQuery, match="unknown mode 'fuzzy': use one of hybrid, bm25, dense"):
-        kb.search(QUERY, Filters(), 3, mode="fuzzy")
+        search(kb, QUERY, Filters(), 3, mode="fuzzy")
 
 
 def test_exact_phrase_puts_its_passage_first_even_when_dense_ranks_it_low(kb: KnowledgeBase) -> None:
@@ -58,7 +59,7 @@ def test_exact_phrase_puts_its_passage_first_even_when_dense_ranks_it_low(kb: Kn
     retriever = Retriever(kb.embedder)
     dense_order = [row for row, _ in retriever.dense(table, phrase, None, len(table))]
     assert dense_order.index(owners[0]) >= 10  # dense alone buries it
-    results = kb.search(phrase, Filters(), 5).results
+    results = search(kb, phrase, Filters(), 5).results
     assert results[0].passage_id == table.ids[owners[0]]
     assert "<mark>regional government played</mark>" in results[0].snippet
 
@@ -68,7 +69,7 @@ def test_exact_title_puts_that_document_first_over_a_passage_quoting_it(kb: Know
     table = kb.snapshot()
     quoting = {table.metas[row]["document_id"] for row in table.phrase_rows(title)}
     assert {"sustainable-food", "001-e33d7f85c6ea2c8b"} <= quoting  # a members' pack quotes the title too
-    results = kb.search(title, Filters(), 5).results
+    results = search(kb, title, Filters(), 5).results
     assert results[0].citation.document_id == "sustainable-food"
     assert results[0].citation.title == title
 

@@ -12,7 +12,7 @@ import pytest
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
 from kb.principles import NAMES
-from tests.conftest import CORPUS, ingest_into, make_settings
+from tests.conftest import CORPUS, ingest_into, make_settings, search
 
 FILES = [CORPUS / "pdfs" / "net-zero.pdf", CORPUS / "pdfs" / "sustainable-food.pdf"]
 QUERIES = ["community energy society rooftop solar on schools", "food pantry membership", "Kirklees"]
@@ -43,8 +43,8 @@ def test_embedded_and_server_stores_hold_the_same_passages_and_answer_alike(tmp_
     for query in QUERIES:
         for mode in ("hybrid", "bm25", "dense"):
             for filters in (Filters(), Filters(document_id="sustainable-food")):
-                local = [r.passage_id for r in embedded.search(query, filters, 10, mode=mode).results]
-                remote = [r.passage_id for r in served.search(query, filters, 10, mode=mode).results]
+                local = [r.passage_id for r in search(embedded, query, filters, 10, mode=mode).results]
+                remote = [r.passage_id for r in search(served, query, filters, 10, mode=mode).results]
                 assert local == remote, (query, mode, filters)
                 assert local or mode == "bm25"
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.results import citation
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
-from kb.results import citation
+from tests.conftest import search
 
 NET_ZERO: dict[str, Any] = {
     "document_id": "net-zero",
@@ -63,17 +64,17 @@ def test_passages_indexed_without_a_format_fall_back_to_type_and_extension() -> 
 
 def test_search_results_cite_pdf_pages_and_web_pages_without_pages(kb: KnowledgeBase) -> None:
     table = kb.snapshot()
-    pdf = kb.search("community energy society rooftop solar on schools", Filters(document_id="net-zero"), 3)
+    pdf = search(kb, "community energy society rooftop solar on schools", Filters(document_id="net-zero"), 3)
     for result in pdf.results:
         meta = table.metas[table.ids.index(result.passage_id)]
         page, end = meta["page"], meta["page_end"]
         assert result.citation.url == f"/documents/net-zero/file#page={page}"
         pages = f"p. {page}" if page == end else f"pp. {page}–{end}"
         assert result.citation.label == f"Cooperative Approaches to Reaching Net Zero (Kirklees Council, 2022), {pages}"
-    web = kb.search("violence against women", Filters(document_id="tackling-vawg"), 3, base_url="http://h")
+    web = search(kb, "violence against women", Filters(document_id="tackling-vawg"), 3, base_url="http://h")
     assert web.results
     for result in web.results:
         assert result.citation.url == "http://h/documents/tackling-vawg/file"
         assert result.citation.label == "Tackling Violence Against Women and Girls (Trafford Council, 2025)"
-    pack = kb.search("members pack", Filters(document_id="001-e33d7f85c6ea2c8b"), 1)
+    pack = search(kb, "members pack", Filters(document_id="001-e33d7f85c6ea2c8b"), 1)
     assert pack.results[0].citation.url == "/documents/001-e33d7f85c6ea2c8b/file"

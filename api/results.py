@@ -1,5 +1,5 @@
-"""What a search returns: cited passages in the shape of the HTTP contract (the API and `ccin search --json`
-serialise these same models)."""
+"""What a search returns over HTTP: cited passages, with citation links and labels (the API and
+`ccin search --json` serialise these same models, made from kb's `SearchPage`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from kb.facets import Facets
+from kb.knowledge_base import SearchPage
 from kb.principles import NAMES
 from kb.snapshot import Snapshot
 from kb.snippet import make_snippet
@@ -166,4 +167,34 @@ def related_out(table: Snapshot, row: int, score: float, query: str) -> RelatedP
         page_end=int(meta.get("page_end", page)),
         snippet=make_snippet(table.texts[row], query),
         score=round(float(score), 6),
+    )
+
+
+def search_response(page: SearchPage, urls: dict[str, str | None], base_url: str = "") -> SearchResponse:
+    """The HTTP body for a page of search results; `urls` are the catalogue URLs by document id."""
+    table, query = page.snapshot, page.query
+    results = [
+        passage_out(
+            table,
+            card.hit.row,
+            card.hit.score,
+            query,
+            urls,
+            base_url,
+            card.hit.duplicates,
+            [related_out(table, h.row, h.score, query) for h in card.more],
+        )
+        for card in page.cards
+    ]
+    return SearchResponse(
+        query=query,
+        took_ms=page.took_ms,
+        mode=page.mode,
+        filters=page.filters.as_dict(),
+        group=page.group,
+        sort=page.sort,
+        total=page.total,
+        offset=page.offset,
+        facets=page.facets,
+        results=results,
     )

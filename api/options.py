@@ -1,0 +1,17 @@
+"""What the HTTP service needs besides the knowledge base. The top layer (ccin/app.py) fills it from the
+settings, so the API never reads the environment or knows the settings' names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.chunk import ChunkParams
+
+
+@dataclass(frozen=True)
+class ServiceOptions:
+    api_key: str | None = None  # admin routes answer 401/403 without it
+    cors_origins: tuple[str, ...] = ()  # origins whose pages may call the API (the widget's hosts)
+    rate_limit_per_minute: int = 120  # per client on /search and /evidence; 0 turns it off
+    max_upload_mb: float = 25.0  # largest file POST /admin/documents accepts
+    chunk: ChunkParams = field(default_factory=ChunkParams)  # how uploaded documents are split

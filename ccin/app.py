@@ -1,0 +1,46 @@
+"""Where the settings meet the parts: the knowledge base and the HTTP app, built from one `Settings`.
+
+The settings are read here, at the top, and passed down as plain values; kb, ingest and api never read them.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.app import create_app
+from api.options import ServiceOptions
+from ccin.settings import Settings, load_settings
+from ingest.chunk import ChunkParams
+from kb.knowledge_base import KnowledgeBase
+
+
+def knowledge_base(settings: Settings) -> KnowledgeBase:
+    return KnowledgeBase(
+        settings.data_dir,
+        collection=settings.collection,
+        chroma_url=settings.chroma_url,
+        query_log=settings.query_log,
+    )
+
+
+def chunk_params(settings: Settings) -> ChunkParams:
+    return ChunkParams(target_words=settings.chunk_target_words, max_words=settings.chunk_max_words)
+
+
+def service_options(settings: Settings) -> ServiceOptions:
+    return ServiceOptions(
+        api_key=settings.api_key,
+        cors_origins=tuple(settings.cors_origin_list),
+        rate_limit_per_minute=settings.rate_limit_per_minute,
+        max_upload_mb=settings.max_upload_mb,
+        chunk=chunk_params(settings),
+    )
+
+
+def service_app(settings: Settings) -> FastAPI:
+    return create_app(knowledge_base(settings), service_options(settings))
+
+
+def app_from_environment() -> FastAPI:
+    """Entry point for `uvicorn --factory` (and so for several workers over one index)."""
+    return service_app(load_settings())

@@ -1,0 +1,109 @@
+"""The process's copy of the snapshot: loaded from disk or rebuilt from the store when the registry's
+generation moves, kept current by this process's own commits, and saved for the next process.
+
+Readers call `current()` (checked against the registry twice a second); a commit calls `for_commit()` (rows
+only, neither warmed nor saved) and then `apply_own_commit()`, so an ingest of n documents does not read the
+store n times.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+from kb.passage import IndexedDocument
+from kb.registry import DocumentRegistry
+from kb.snapshot import Snapshot
+from kb.store import PassageStore, StoredRows
+
+REFRESH_EVERY_S = 0.5
+REBUILD_ATTEMPTS = 5
+
+
+class SnapshotCache:
+    def __init__(self, store: PassageStore, registry: DocumentRegistry, directory: Path) -> None:
+        self.store = store
+        self.registry = registry
+        self.directory = directory
+        self._table: Snapshot | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def current(self, fresh: bool = False) -> Snapshot:
+        """The current snapshot, refreshed when the registry generation has moved (checked twice a second)."""
+        now = time.monotonic()
+        if not fresh and self._table is not None and now - self._checked_at < REFRESH_EVERY_S:
+            return self._table
+        with self._lock:
+            generation = self.registry.generation()
+            self._checked_at = time.monotonic()
+            if self._table is None or self._table.generation != generation:
+                loaded = Snapshot.load(self.directory)
+                if loaded is None or loaded.generation != generation:
+                    loaded = self._rebuild(generation).warm()  # warm first: the snapshot saves BM25 and IVF
+                    self._try_save(loaded)
+                self._table = loaded
+            # A table loaded from disk, or left by a commit in this process, is current but not yet warm.
+            return self._table.warm()
+
+    def for_commit(self) -> Snapshot:
+        """The rows as of the registry's current generation, neither persisted nor warmed: a commit needs only
+        texts, vectors and groups to find near-duplicates. Read from the store only when another process (or
+        nothing yet) moved the generation: after this process's own commit, `apply_own_commit` keeps it
+        current."""
+        with self._lock:
+            generation = self.registry.generation()
+            if self._table is None or self._table.generation != generation:
+                self._table = self._rebuild(generation)
+            return self._table
+
+    def apply_own_commit(self, table: Snapshot, document_id: str, rows: StoredRows, moves: list[int]) -> None:
+        """After a commit that made the registry writes `moves` (the generation each one moved to), swap the
+        document's rows in the in-memory table instead of reading every row back from the store. Only when
+        those writes were the only ones since `table` was read (each moved the generation by exactly one);
+        otherwise the next read rebuilds."""
+        expected = list(range(table.generation + 1, table.generation + 1 + len(moves)))
+        with self._lock:
+            if self._table is not table:
+                return
+            self._table = table.replacing(document_id, rows, moves[-1]) if moves == expected else None
+
+    def save_now(self) -> Snapshot:
+        """Rebuild from the store of record and persist it for other processes."""
+        with self._lock:
+            table = self._rebuild(self.registry.generation()).warm()
+            table.save(self.directory)
+            self._table = table
+            self._checked_at = time.monotonic()
+            return table
+
+    def is_saved_and_current(self) -> bool:
+        return self.current().generation == self.registry.generation() and (self.directory / "manifest.json").is_file()
+
+    def _try_save(self, table: Snapshot) -> None:
+        """Persist a rebuilt snapshot for the next process; another process saving at the same moment or a
+        read-only data directory only means the next process rebuilds too."""
+        with contextlib.suppress(OSError):
+            table.save(self.directory)
+
+    def _rebuild(self, generation: int) -> Snapshot:
+        """Read the registry, then the rows, and trust the pair only if no commit happened meanwhile and every
+        current document has exactly its registered passage count: an ingest running in another process
+        may flip a version, or delete rows under a paged read, between the two reads."""
+        for _ in range(REBUILD_ATTEMPTS):
+            documents = self.registry.all()
+            rows = self.store.rows()
+            table = Snapshot.build(rows, {d.meta.id: d.version for d in documents}, generation)
+            latest = self.registry.generation()
+            if latest == generation and _complete(table, documents):
+                break
+            generation = latest
+        return table
+
+
+def _complete(table: Snapshot, documents: list[IndexedDocument]) -> bool:
+    counts = Counter(table.document_id.tolist())
+    return all(counts.get(d.meta.id, 0) == d.passage_count for d in documents)
