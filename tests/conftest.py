@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,7 @@ from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
 from kb.embed import SentenceTransformerEmbedder, packaged_embedder
 from kb.knowledge_base import KnowledgeBase
+from tests.servers import free_port, wait_until_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -45,12 +44,6 @@ SAMPLE_IDS = (
     "tackling-vawg",
 )
 SEED_PACKS = ("001_e33d7f85c6ea2c8b.txt", "004_d017fc122f128cc7.txt")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -109,11 +102,7 @@ class LiveServer:
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
-        deadline = time.monotonic() + 120
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the app did not start")
-            time.sleep(0.05)
+        wait_until_ready(lambda: self.server.started, 120, alive=self.thread.is_alive, what="the app", interval=0.05)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -151,16 +140,9 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("chroma run did not start")
-            time.sleep(0.2)
+        wait_until_ready(
+            f"{url}/api/v2/heartbeat", 60, alive=lambda: process.poll() is None, what="chroma run", interval=0.2
+        )
         yield url
     finally:
         process.terminate()

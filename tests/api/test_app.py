@@ -9,7 +9,6 @@ import pkgutil
 import shutil
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,7 +18,8 @@ from fastapi.routing import APIRoute
 
 import api.routes
 from kb.filters import ROLE_CHOICES
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer
+from tests.servers import free_port, wait_until_ready
 
 
 def test_health_answers_while_searches_are_running(live_server: LiveServer) -> None:
@@ -61,7 +61,9 @@ def test_two_workers_serve_one_index(sample_index: Path, tmp_path: Path) -> None
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_ready(url, process)
+        wait_until_ready(
+            f"{url}/ready", 300, alive=lambda: process.poll() is None, what="ccin serve --workers 2", interval=0.5
+        )
         tops = set()
         with httpx.Client(base_url=url, timeout=120) as client:
             for _ in range(6):
@@ -82,19 +84,6 @@ def test_two_workers_serve_one_index(sample_index: Path, tmp_path: Path) -> None
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=30)
-
-
-def _wait_until_ready(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "ccin serve exited"
-        try:
-            if httpx.get(f"{url}/ready", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError("ccin serve --workers 2 did not become ready")
 
 
 # ---- OpenAPI ------------------------------------------------------------------------------------------
