@@ -33,7 +33,7 @@ def create_app(kb: KnowledgeBase, options: ServiceOptions | None = None) -> Fast
     )
     app.state.options = options
     app.state.kb = kb
-    app.state.rate_limiter = RateLimiter(options.rate_limit_per_minute)
+    app.state.rate_limiter = RateLimiter(options.rate_limit_per_minute, options.rate_limit_storage)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(options.cors_origins),

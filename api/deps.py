@@ -5,8 +5,10 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Security
 from fastapi import Path as PathParam
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from api.options import ServiceOptions
 from api.ratelimit import RateLimiter, client_key
@@ -26,29 +28,31 @@ def rate_limited(request: Request) -> None:
     limiter.check(client_key(request))
 
 
+_API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="The admin key (CCIN_API_KEY).")
+_BEARER = HTTPBearer(auto_error=False, description="The admin key as a bearer token.")
+
+
 def require_admin(
     request: Request,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
+    api_key: Annotated[str | None, Security(_API_KEY)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)],
 ) -> None:
     expected = request.app.state.options.api_key
-    given = x_api_key or _bearer_token(authorization)
-    if not given:
+    given = api_key or (bearer.credentials if bearer else None)
+    if not given and not _credentials_under_another_scheme(request):
         raise HTTPException(
             401,
             "admin routes need an API key (X-API-Key header or Authorization: Bearer)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+    if not given or not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         raise HTTPException(403, "the API key is not valid for admin routes")
 
 
-def _bearer_token(authorization: str | None) -> str | None:
-    """The token of an `Authorization: Bearer …` header; the scheme name is case-insensitive (RFC 9110)."""
-    scheme, _, token = (authorization or "").strip().partition(" ")
-    if not token.strip():
-        return None
-    return token.strip() if scheme.lower() == "bearer" else authorization
+def _credentials_under_another_scheme(request: Request) -> bool:
+    """`Authorization: Basic …` and the like: a key was sent, so it is a wrong key (403), not a missing one."""
+    _, credentials = get_authorization_scheme_param(request.headers.get("Authorization"))
+    return bool(credentials)
 
 
 def base_url(request: Request) -> str:

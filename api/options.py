@@ -13,5 +13,6 @@ class ServiceOptions:
     api_key: str | None = None  # admin routes answer 401/403 without it
     cors_origins: tuple[str, ...] = ()  # origins whose pages may call the API (the widget's hosts)
     rate_limit_per_minute: int = 120  # per client on /search and /evidence; 0 turns it off
+    rate_limit_storage: str = "memory://"  # a `limits` storage URI; redis://… shares the count between workers
     max_upload_mb: float = 25.0  # largest file POST /admin/documents accepts
     chunk: ChunkParams = field(default_factory=ChunkParams)  # how uploaded documents are split

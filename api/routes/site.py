@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
 router = APIRouter(tags=["site"])
 STATIC = Path(__file__).resolve().parent.parent / "static"
 WIDGET_VERSION = "1.0.0"
+# Starlette's static-file rules (ETag and Last-Modified from the file's stat; If-None-Match and
+# If-Modified-Since answered with a 304), applied in a route so that the Cache-Control can follow `?v=`.
+_STATIC_FILES = StaticFiles(directory=STATIC)
 
 
 @lru_cache(maxsize=1)
-def _widget() -> tuple[bytes, str]:
-    body = (STATIC / "widget.js").read_bytes()
-    return body, hashlib.sha256(body).hexdigest()[:16]
+def _widget_digest() -> str:
+    return hashlib.sha256((STATIC / "widget.js").read_bytes()).hexdigest()
 
 
 def widget_src() -> str:
-    return f"/widget.js?v={WIDGET_VERSION}-{_widget()[1][:8]}"
+    """The widget's URL with a cache-busting `?v=`, which changes whenever the file's content does."""
+    return f"/widget.js?v={WIDGET_VERSION}-{_widget_digest()[:8]}"
 
 
 @router.get(
@@ -29,21 +34,18 @@ def widget_src() -> str:
     response_class=Response,
     responses={
         200: {"content": {"text/javascript": {}}},
-        304: {"description": "Not modified (the ETag matched)."},
+        304: {"description": "Not modified (the ETag or Last-Modified matched)."},
     },
 )
 def widget(request: Request) -> Response:
-    body, digest = _widget()
-    etag = f'"{digest}"'
+    path = STATIC / "widget.js"
+    response: Response = FileResponse(path, media_type="text/javascript", stat_result=os.stat(path))
+    if _STATIC_FILES.is_not_modified(response.headers, request.headers):
+        response = NotModifiedResponse(response.headers)
     versioned = request.query_params.get("v", "").startswith(WIDGET_VERSION)
-    headers = {
-        "ETag": etag,
-        "Cache-Control": "public, max-age=31536000, immutable" if versioned else "public, max-age=3600",
-        "X-Widget-Version": WIDGET_VERSION,
-    }
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="text/javascript; charset=utf-8", headers=headers)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if versioned else "public, max-age=3600"
+    response.headers["X-Widget-Version"] = WIDGET_VERSION
+    return response
 
 
 @router.get("/", response_class=HTMLResponse)

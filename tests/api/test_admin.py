@@ -110,6 +110,7 @@ def test_admin_routes_need_a_key(admin: httpx.Client, method: str, path: str) ->
         {"X-API-Key": "test-key2"},
         {"Authorization": "Basic dGVzdC1rZXk="},
         {"X-API-Key": "TEST-KEY"},
+        {"Authorization": "Token test-key"},
     ],
 )
 def test_a_wrong_key_is_forbidden(admin: httpx.Client, headers: dict[str, str]) -> None:
@@ -129,6 +130,37 @@ def test_a_wrong_key_is_forbidden(admin: httpx.Client, headers: dict[str, str]) 
 @pytest.mark.parametrize("authorization", ["Bearer test-key", "bearer test-key", "BEARER  test-key"])
 def test_a_bearer_token_is_accepted_too(admin: httpx.Client, authorization: str) -> None:
     assert admin.get("/admin/queries", headers={"Authorization": authorization}).status_code == 200
+
+
+@pytest.mark.parametrize("headers", [{"Authorization": "Bearer"}, {"X-API-Key": ""}])
+def test_an_empty_key_is_a_missing_key(admin: httpx.Client, headers: dict[str, str]) -> None:
+    response = admin.get("/admin/queries", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_openapi_declares_both_ways_to_send_the_key_on_every_admin_operation(admin: httpx.Client) -> None:
+    schema = admin.get("/openapi.json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert all(scheme.pop("description") for scheme in schemes.values())
+    assert schemes == {
+        "APIKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+        "HTTPBearer": {"type": "http", "scheme": "bearer"},
+    }
+    operations = {
+        (method, path): operation for path, item in schema["paths"].items() for method, operation in item.items()
+    }
+    admin_operations = {op for op in operations if op[1].startswith("/admin/")}
+    assert admin_operations == {
+        ("get", "/admin/queries"),
+        ("post", "/admin/documents"),
+        ("delete", "/admin/documents/{document_id}"),
+    }
+    for operation, body in operations.items():
+        either_key = [{"APIKeyHeader": []}, {"HTTPBearer": []}]
+        assert body.get("security") == (either_key if operation in admin_operations else None), operation
+        # The key is a security scheme, not an ordinary header parameter.
+        assert not {p["name"].lower() for p in body.get("parameters", [])} & {"x-api-key", "authorization"}
 
 
 def test_an_uploaded_pdf_is_indexed_searchable_listed_and_served(admin: httpx.Client, admin_server: LiveServer) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
+from fastapi import HTTPException
+from limits.errors import ConfigurationError
 
+from api.ratelimit import RateLimiter
 from tests.conftest import LiveServer, make_settings
 
 
@@ -46,3 +50,28 @@ def test_a_refused_request_still_carries_cors_so_the_widget_can_read_it(writable
         assert refused.status_code == 429
         assert refused.headers["access-control-allow-origin"] == "http://allowed.example"
         assert "Retry-After" in refused.headers["access-control-expose-headers"]
+
+
+def test_the_limit_counts_each_client_apart() -> None:
+    limiter = RateLimiter(2)
+    limiter.check("10.0.0.1")
+    limiter.check("10.0.0.1")
+    limiter.check("10.0.0.2")
+    with pytest.raises(HTTPException) as refused:
+        limiter.check("10.0.0.1")
+    assert refused.value.status_code == 429
+    retry = int(refused.value.headers["Retry-After"])
+    assert 1 <= retry <= 60
+    assert refused.value.detail == f"too many requests: limit is 2 per minute; retry in {retry} s"
+    limiter.check("10.0.0.2")
+
+
+def test_a_limit_of_zero_turns_it_off() -> None:
+    limiter = RateLimiter(0)
+    for _ in range(1000):
+        limiter.check("10.0.0.1")
+
+
+def test_an_unknown_storage_fails_when_the_app_is_built() -> None:
+    with pytest.raises(ConfigurationError, match="nosuch"):
+        RateLimiter(10, "nosuch://localhost")
