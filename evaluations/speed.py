@@ -27,7 +27,8 @@ from kb.bm25 import BM25Index
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
 from kb.retrieve import Retriever
-from kb.snapshot import Snapshot, _columns
+from kb.snapshot import Snapshot
+from kb.snapshot_files import write_snapshot
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -108,15 +109,7 @@ def synthetic_table(base: Snapshot, size: int, seed: int = 7) -> Snapshot:
         meta["role"] = str(base.role[pick])
         metas.append(meta)
     keyword = BM25Index.build(texts)
-    table = Snapshot(
-        0,
-        [f"s{i}" for i in range(size)],
-        texts,
-        metas,
-        np.ascontiguousarray(vectors),
-        keyword,
-        *_columns(metas, texts),
-    )
+    table = Snapshot.of(0, [f"s{i}" for i in range(size)], texts, metas, np.ascontiguousarray(vectors), keyword)
     table.attach_ivf()  # as Snapshot.warm does for a real index
     return table
 
@@ -131,7 +124,7 @@ def query_latency(base: Snapshot, retriever: Retriever, queries: list[str], size
         table = synthetic_table(base, size)
         build_seconds = time.perf_counter() - started
         with tempfile.TemporaryDirectory() as directory:
-            table.save(Path(directory) / "snapshot")
+            write_snapshot(table, Path(directory) / "snapshot")
             disk = sum(f.stat().st_size for f in (Path(directory) / "snapshot").rglob("*") if f.is_file())
         table.warm()  # lazy lookups are built once per snapshot, as KnowledgeBase does on load
         row: dict[str, object] = {

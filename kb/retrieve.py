@@ -91,8 +91,8 @@ class Retriever:
             return Phrase([], [])
         if scores is None:
             scores = table.keyword.scores(query)
-        in_text = table.phrase_rows(query, scores=scores)
-        title_equal, title_contains = table.title_rows(query)
+        in_text = table.lookups.phrase_rows(query, scores=scores)
+        title_equal, title_contains = table.lookups.title_rows(query)
         boosted = np.union1d(in_text, title_contains)
         if mask is not None:
             in_text, title_equal, boosted = (rows[mask[rows]] for rows in (in_text, title_equal, boosted))
@@ -123,7 +123,7 @@ class Retriever:
             keyword = self.bm25(table, query, mask, depth, scores)
             semantic = self.dense(table, query, mask, depth)
             phrase = self.phrase(table, query, mask, scores)
-            coverage = table.coverage(query, [row for row, _ in keyword[:COVERAGE_DEPTH]])
+            coverage = table.lookups.coverage(query, [row for row, _ in keyword[:COVERAGE_DEPTH]])
             ranked = exact_matches_first(self.fusion(keyword, semantic, phrase.ranked, coverage), phrase.tiers)
         return collapse_near_duplicates(table, ranked, len(ranked))
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from kb.passage import IndexedDocument
 from kb.registry import DocumentRegistry
 from kb.snapshot import Snapshot
+from kb.snapshot_files import read_snapshot, write_snapshot
 from kb.store import PassageStore, StoredRows
 
 REFRESH_EVERY_S = 0.5
@@ -41,7 +42,7 @@ class SnapshotCache:
             generation = self.registry.generation()
             self._checked_at = time.monotonic()
             if self._table is None or self._table.generation != generation:
-                loaded = Snapshot.load(self.directory)
+                loaded = read_snapshot(self.directory)
                 if loaded is None or loaded.generation != generation:
                     loaded = self._rebuild(generation).warm()  # warm first: the snapshot saves BM25 and IVF
                     self._try_save(loaded)
@@ -75,7 +76,7 @@ class SnapshotCache:
         """Rebuild from the store of record and persist it for other processes."""
         with self._lock:
             table = self._rebuild(self.registry.generation()).warm()
-            table.save(self.directory)
+            write_snapshot(table, self.directory)
             self._table = table
             self._checked_at = time.monotonic()
             return table
@@ -87,7 +88,7 @@ class SnapshotCache:
         """Persist a rebuilt snapshot for the next process; another process saving at the same moment or a
         read-only data directory only means the next process rebuilds too."""
         with contextlib.suppress(OSError):
-            table.save(self.directory)
+            write_snapshot(table, self.directory)
 
     def _rebuild(self, generation: int) -> Snapshot:
         """Read the registry, then the rows, and trust the pair only if no commit happened meanwhile and every

@@ -24,7 +24,7 @@ from ingest.catalogue import Catalogue, document_id_for
 from ingest.chunk import ChunkParams
 from ingest.pipeline import EXTRACTORS, Ingestor
 from kb.knowledge_base import KnowledgeBase
-from kb.snapshot import Snapshot
+from kb.snapshot_files import read_snapshot
 from tests.conftest import CORPUS, ROOT, SEED_PACKS, SEEDS, make_settings
 from tests.pdfs import (
     PdfBuilder,
@@ -89,7 +89,7 @@ def _assert_consistent(data: Path) -> list[str]:
     """Chroma ids == snapshot ids == the registry's passage counts; no duplicates, no old versions."""
     kb = knowledge_base(make_settings(data))
     stored = _stored_ids(kb)
-    snapshot = Snapshot.load(kb.snapshot_dir)
+    snapshot = read_snapshot(kb.snapshot_dir)
     assert snapshot is not None
     assert sorted(snapshot.ids) == stored
     assert len(set(stored)) == len(stored)

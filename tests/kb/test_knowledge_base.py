@@ -17,6 +17,7 @@ from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
 from kb.passage import TaggedPassage
 from kb.snapshot import Snapshot
+from kb.snapshot_files import read_snapshot
 from kb.store import StoredRows
 from tests.conftest import CORPUS, make_settings, search
 
@@ -42,7 +43,7 @@ def assert_consistent(kb: KnowledgeBase) -> set[str]:
     assert table.generation == kb.registry.generation()
     assert sorted(table.ids) == sorted(current)
     assert len(table.keyword.scores("council cooperative")) == len(current)
-    on_disk = Snapshot.load(kb.snapshot_dir)
+    on_disk = read_snapshot(kb.snapshot_dir)
     assert on_disk is not None
     assert on_disk.generation == table.generation
     assert on_disk.ids == table.ids
@@ -140,14 +141,14 @@ def test_a_snapshot_of_an_older_generation_on_disk_is_rebuilt(writable_index: Pa
     current = assert_consistent(kb)
     shutil.rmtree(kb.snapshot_dir)
     shutil.copytree(saved, kb.snapshot_dir)
-    stale = Snapshot.load(kb.snapshot_dir)
+    stale = read_snapshot(kb.snapshot_dir)
     assert stale is not None and stale.generation == old.generation < kb.registry.generation()
 
     table = knowledge_base(settings).snapshot()
     assert table.generation == kb.registry.generation()
     assert set(table.ids) == current
     assert not any(pid.startswith("tackling-vawg:") for pid in table.ids)
-    rewritten = Snapshot.load(kb.snapshot_dir)
+    rewritten = read_snapshot(kb.snapshot_dir)
     assert rewritten is not None and rewritten.generation == kb.registry.generation()
 
 
@@ -156,7 +157,7 @@ def test_snapshot_of_another_size_than_its_manifest_is_not_trusted(writable_inde
     rows = kb.snapshot_dir / "rows.jsonl"
     lines = rows.read_text(encoding="utf-8").splitlines(keepends=True)
     rows.write_text("".join(lines[:-1]), encoding="utf-8")
-    assert Snapshot.load(kb.snapshot_dir) is None
+    assert read_snapshot(kb.snapshot_dir) is None
     assert sorted(kb.snapshot().ids) == sorted(current_ids(kb))
 
 

@@ -67,7 +67,7 @@ def test_exact_phrase_puts_its_passage_first_even_when_dense_ranks_it_low(kb: Kn
 def test_exact_title_puts_that_document_first_over_a_passage_quoting_it(kb: KnowledgeBase) -> None:
     title = "Cooperative Approaches to Sustainable Food"
     table = kb.snapshot()
-    quoting = {table.metas[row]["document_id"] for row in table.phrase_rows(title)}
+    quoting = {table.metas[row]["document_id"] for row in table.lookups.phrase_rows(title)}
     assert {"sustainable-food", "001-e33d7f85c6ea2c8b"} <= quoting  # a members' pack quotes the title too
     results = search(kb, title, Filters(), 5).results
     assert results[0].citation.document_id == "sustainable-food"
@@ -93,11 +93,11 @@ def test_coverage_is_the_best_share_of_query_words_one_row_holds(kb: KnowledgeBa
     words = sorted(set(tokenize(table.texts[0])))
     present = [w for w in words if w.isalpha() and len(w) > 4][:2]
     query = f"{present[0]} {present[1]} xylophonist quasarfield"
-    assert table.coverage(query, [0]) == pytest.approx(2 / 4)
-    assert table.coverage(" ".join(present), [0]) == 1.0
-    assert table.coverage("xylophonist quasarfield", list(range(len(table)))) == 0.0
-    assert table.coverage("", [0]) == 0.0
-    assert table.coverage(query, []) == 0.0
+    assert table.lookups.coverage(query, [0]) == pytest.approx(2 / 4)
+    assert table.lookups.coverage(" ".join(present), [0]) == 1.0
+    assert table.lookups.coverage("xylophonist quasarfield", list(range(len(table)))) == 0.0
+    assert table.lookups.coverage("", [0]) == 0.0
+    assert table.lookups.coverage(query, []) == 0.0
 
 
 def test_a_query_sharing_no_words_with_the_corpus_ranks_as_dense_does(kb: KnowledgeBase) -> None:
@@ -106,7 +106,7 @@ def test_a_query_sharing_no_words_with_the_corpus_ranks_as_dense_does(kb: Knowle
     query = "xylophonist quasarfield council"
     retriever = Retriever(kb.embedder)
     keyword = retriever.bm25(table, query, None, 50)
-    assert table.coverage(query, [row for row, _ in keyword[:5]]) <= 1 / 3
+    assert table.lookups.coverage(query, [row for row, _ in keyword[:5]]) <= 1 / 3
     dense = [hit.row for hit in retriever.search(table, query, Filters(), 3, "dense")]
     hybrid = [hit.row for hit in retriever.search(table, query, Filters(), 3, "hybrid")]
     assert hybrid[0] == dense[0]
