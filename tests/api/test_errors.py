@@ -261,6 +261,7 @@ def test_operators_in_filters_are_plain_text_that_matches_nothing(http: httpx.Cl
 def test_hostile_queries_are_echoed_as_data_not_markup(http: httpx.Client) -> None:
     body = http.get("/search", params={"q": "<script>alert(1)</script> asset"}).json()
     assert body["query"] == "<script>alert(1)</script> asset"
+    assert body["results"]
     for result in body["results"]:
         assert "<script>" not in result["snippet"]
 

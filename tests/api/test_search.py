@@ -56,6 +56,7 @@ def test_a_search_answers_cited_passages_in_the_contract_shape(http: httpx.Clien
         for principle in result["principles"]:
             assert set(principle) == {"id", "name", "score"}
             assert principle["name"] == NAMES[principle["id"]]
+    assert any(result["principles"] for result in body["results"]), "no result carried a principle to check"
 
     top = body["results"][0]["citation"]
     page = top["page"]
@@ -153,6 +154,8 @@ def test_a_query_with_no_results_answers_200_and_an_empty_list(http: httpx.Clien
 
 def test_snippets_escape_markup_and_mark_only_query_terms(http: httpx.Client) -> None:
     body = _search(http, q="<b>asset</b> transfer", k=3, mode="bm25")
+    assert len(body["results"]) == 3
+    assert any("<mark>" in result["snippet"] for result in body["results"])
     for result in body["results"]:
         without_marks = result["snippet"].replace("<mark>", "").replace("</mark>", "")
         assert "<" not in without_marks

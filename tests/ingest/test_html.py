@@ -60,8 +60,13 @@ def test_html_heading_paths_follow_tag_levels() -> None:
     ]
 
 
+CORPUS_PAGES = ("cooperative-governance.html", "health-inequalities.html", "tackling-vawg.html")
+
+
 def test_corpus_pages_have_no_furniture_and_no_raw_line_breaks() -> None:
-    for page in sorted((CORPUS / "pages").glob("*.html")):
+    pages = sorted((CORPUS / "pages").glob("*.html"))
+    assert [page.name for page in pages] == list(CORPUS_PAGES)
+    for page in pages:
         extraction = extract_html(page)
         assert extraction.blocks, page
         assert extraction.blocks[0].kind == "heading" and extraction.blocks[0].level == 1, page

@@ -1,34 +1,25 @@
-"""`ccin search` prints readable results, and with `--json` exactly the body GET /search answers."""
+"""`ccin search` prints readable results, and with `--json` exactly the body GET /search answers. The CLI runs
+in-process (click's CliRunner): no process boundary is under test here."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner, Result
 
+from ccin.cli import cli
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
 from tests.conftest import search
 
-CCIN = Path(sys.executable).with_name("ccin")
 
-
-def run_search(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "CCIN_DATA_DIR": str(data_dir),
-        "HF_HUB_OFFLINE": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-    }
-    return subprocess.run(
-        [str(CCIN), "search", *args], capture_output=True, text=True, env=env, timeout=600, check=False
-    )
+def run_search(data_dir: Path, *args: str) -> Result:
+    """`ccin --data-dir DATA_DIR search ARGS`; an exception the CLI does not handle fails the test."""
+    return CliRunner().invoke(cli, ["--data-dir", str(data_dir), "search", *args], catch_exceptions=False)
 
 
 def comparable(body: dict[str, Any], host: str) -> dict[str, Any]:
@@ -78,7 +69,7 @@ def test_json_output_is_the_http_response_body(
     sample_index: Path, http: httpx.Client, cli_args: list[str], params: dict[str, Any]
 ) -> None:
     done = run_search(sample_index, *cli_args, "--json")
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.output
     response = http.get("/search", params=params)
     assert response.status_code == 200
     host = str(http.base_url).rstrip("/")
@@ -89,7 +80,7 @@ def test_json_output_is_the_http_response_body(
 
 def test_readable_output_lists_label_snippet_sources_and_link(sample_index: Path, kb: KnowledgeBase) -> None:
     done = run_search(sample_index, "Dynamic Purchasing System", "--k", "2")
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.output
     expected = search(kb, "Dynamic Purchasing System", Filters(), 2).results
     lines = done.stdout.splitlines()
     assert lines[0].startswith(f"1. {expected[0].citation.label}  [")
@@ -102,5 +93,6 @@ def test_readable_output_lists_label_snippet_sources_and_link(sample_index: Path
 
 def test_bad_filter_is_one_clear_error_line(sample_index: Path) -> None:
     done = run_search(sample_index, "food", "--year-from", "2024", "--year-to", "2020")
-    assert done.returncode == 2
+    assert done.exit_code == 2
     assert done.stderr == "error: year_from (2024) is after year_to (2020)\n"
+    assert done.stdout == ""
