@@ -32,6 +32,7 @@ def service_options(settings: Settings) -> ServiceOptions:
         api_key=settings.api_key,
         cors_origins=tuple(settings.cors_origin_list),
         rate_limit_per_minute=settings.rate_limit_per_minute,
+        rate_limit_storage=settings.rate_limit_storage,
         max_upload_mb=settings.max_upload_mb,
         chunk=chunk_params(settings),
     )

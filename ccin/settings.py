@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         120, ge=0, description="Requests per minute per client on /search and /evidence; 0 turns it off."
     )
+    rate_limit_storage: str = Field(
+        "memory://",
+        description="Where the rate-limit counts live: memory:// (each worker process counts alone) or a limits "
+        "storage URI such as redis://host:6379 (one count shared by all workers; needs the redis package).",
+    )
     max_upload_mb: float = Field(25.0, gt=0, description="Largest PDF accepted by POST /admin/documents.")
     chunk_target_words: int = Field(180, ge=40, le=1000, description="Passage length the chunker aims for.")
     chunk_max_words: int = Field(300, ge=60, le=2000, description="Hard upper bound on passage length.")
@@ -50,6 +55,20 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value or None
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        """A storage `limits` cannot open (unknown scheme, driver not installed) fails here, naming the setting,
+        not as a traceback when the app starts."""
+        from limits.errors import ConfigurationError as LimitsConfigurationError
+        from limits.storage import storage_from_string
+
+        try:
+            storage_from_string(value)
+        except (LimitsConfigurationError, ValueError) as exc:
+            raise ValueError(str(exc) or "unknown storage") from None
+        return value
 
     @property
     def cors_origin_list(self) -> list[str]:

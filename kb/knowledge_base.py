@@ -1,11 +1,6 @@
-"""The knowledge base: one object that owns the Chroma store, the document registry and the searchable
-snapshot, and keeps them consistent.
-
-Commit order for a document (see kb/registry.py): write the new version's passages, flip the registry,
-delete the old version's passages. A process killed anywhere in between leaves either orphan passages of a
-version the registry never named (removed by `collect_garbage`) or stale passages of a replaced version
-(removed the same way); readers ignore both because they only trust registry versions.
-"""
+"""The knowledge base: the one object the other layers use. It owns the Chroma store, the document registry
+and the process's snapshot, answers searches and document questions, and commits documents (kb/commit.py says
+in which order and why)."""
 
 from __future__ import annotations
 
@@ -18,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from kb.dedupe import assign_groups, near_duplicate_documents
+from kb.commit import collect_garbage, commit_document, delete_document
 from kb.embed import Embedder, packaged_embedder
 from kb.errors import DocumentNotFound
 from kb.facets import Facets, count_facets
@@ -29,7 +24,7 @@ from kb.registry import DocumentRegistry
 from kb.retrieve import Retriever
 from kb.snapshot import Snapshot
 from kb.snapshot_cache import SnapshotCache
-from kb.store import PassageStore, StoredRows
+from kb.store import PassageStore
 
 
 @dataclass
@@ -203,7 +198,7 @@ class KnowledgeBase:
             )
         return found
 
-    # ---- writing -------------------------------------------------------------------------------------------
+    # ---- writing (kb/commit.py) -----------------------------------------------------------------------------
 
     def commit(
         self,
@@ -216,24 +211,7 @@ class KnowledgeBase:
         embeddings: np.ndarray,
         principles: list[DocumentPrinciple] | None = None,
     ) -> IndexedDocument:
-        """Index one document version (see the module docstring for the order and why)."""
-        table = self._cache.for_commit()
-        others = table.document_id != meta.id
-        groups = assign_groups(
-            [p.id for p in passages],
-            [p.text for p in passages],
-            embeddings,
-            [t for t, keep in zip(table.texts, others, strict=True) if keep],
-            table.embeddings[others],
-            [str(m.get("dup_group") or i) for m, i, keep in zip(table.metas, table.ids, others, strict=True) if keep],
-        )
-        group_documents: dict[str, set[str]] = {}
-        for m, pid in zip(table.metas, table.ids, strict=True):
-            group_documents.setdefault(str(m.get("dup_group") or pid), set()).add(str(m["document_id"]))
-        near = near_duplicate_documents(meta.id, groups, [p.id for p in passages], group_documents)
-        file_format = Path(stored_path).suffix.lower().lstrip(".")
-        added = StoredRows.of(meta, version, passages, embeddings, groups, file_format)
-        self.store.add(added)
+        """Index one document version."""
         document = IndexedDocument(
             meta=meta,
             version=version,
@@ -241,42 +219,17 @@ class KnowledgeBase:
             passage_count=len(passages),
             path=stored_path,
             source=source,
-            near_duplicate_of=near,
+            near_duplicate_of=[],
             principles=principles or [],
         )
-        moves = [self.registry.commit(document)]
-        self.store.delete_stale(meta.id, keep_version=version)
-        for other in near:
-            existing = self.registry.get(other)
-            if existing is not None and meta.id not in existing.near_duplicate_of:
-                moves.append(self.registry.set_near_duplicates(other, [*existing.near_duplicate_of, meta.id]))
-        self._cache.apply_own_commit(table, meta.id, added, moves)
-        return document
+        return commit_document(self.store, self.registry, self._cache, document, passages, embeddings)
 
     def delete(self, document_id: str) -> None:
-        document = self.document(document_id)
-        self.registry.delete(document_id)
-        self.store.delete_stale(document_id, keep_version=None)
-        stored = Path(document.path)
-        if stored.is_file() and self.files_dir in stored.parents:
-            stored.unlink()
-        for other in self.registry.all():
-            if document_id in other.near_duplicate_of:
-                self.registry.set_near_duplicates(
-                    other.meta.id, [d for d in other.near_duplicate_of if d != document_id]
-                )
+        delete_document(self.store, self.registry, self.document(document_id), self.files_dir)
 
     def collect_garbage(self) -> int:
         """Delete passages whose version the registry does not name (left by an interrupted ingest)."""
-        versions = self.registry.versions()
-        rows = self.store.rows(with_embeddings=False)
-        stale = [
-            pid
-            for pid, meta in zip(rows.ids, rows.metadatas, strict=True)
-            if versions.get(meta.get("document_id", "")) != meta.get("doc_version")
-        ]
-        self.store.delete_ids(stale)
-        return len(stale)
+        return collect_garbage(self.store, self.registry)
 
     def save_snapshot(self) -> Snapshot:
         """Rebuild the snapshot from the store of record and persist it for other processes."""

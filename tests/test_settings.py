@@ -26,3 +26,9 @@ def test_chroma_url_needs_a_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CCIN_CHROMA_URL", "localhost:8001")
     with pytest.raises(ConfigurationError, match="CCIN_CHROMA_URL='localhost:8001'"):
         load_settings()
+
+
+def test_a_rate_limit_storage_that_cannot_be_opened_is_a_configuration_error_naming_the_setting() -> None:
+    with pytest.raises(ConfigurationError, match="CCIN_RATE_LIMIT_STORAGE='nosuch://x'"):
+        load_settings(rate_limit_storage="nosuch://x")
+    assert load_settings(rate_limit_storage="memory://").rate_limit_storage == "memory://"
