@@ -5,21 +5,29 @@ The settings are read here, at the top, and passed down as plain values; kb, ing
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import FastAPI
 
 from api.app import create_app
 from api.options import ServiceOptions
-from ccin.settings import Settings, load_settings
+from ccin.settings import ConfigurationError, Settings, load_settings
 from ingest.chunk import ChunkParams
+from kb.embed import packaged_embedder, resolve_backend
 from kb.knowledge_base import KnowledgeBase
 
 
 def knowledge_base(settings: Settings) -> KnowledgeBase:
+    try:
+        backend = resolve_backend(settings.embedder)
+    except ValueError as exc:
+        raise ConfigurationError(f"bad configuration: CCIN_EMBEDDER={settings.embedder!r}: {exc}") from None
     return KnowledgeBase(
         settings.data_dir,
         collection=settings.collection,
         chroma_url=settings.chroma_url,
         query_log=settings.query_log,
+        embedder_factory=partial(packaged_embedder, backend),
     )
 
 

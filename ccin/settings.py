@@ -6,6 +6,7 @@ Built by `load_settings()` and passed in; nothing reads the environment at impor
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,11 @@ class Settings(BaseSettings):
     chunk_max_words: int = Field(300, ge=60, le=2000, description="Hard upper bound on passage length.")
     query_log: bool = Field(
         True, description="Record every search (query, filters, counts, latency; no personal data)."
+    )
+    embedder: Literal["auto", "onnx", "torch"] = Field(
+        "auto",
+        description="Embedding backend: onnx (ONNX Runtime), torch (sentence-transformers) or auto (onnx when "
+        "onnxruntime is installed). Both give the same vectors, so switching needs no re-ingest.",
     )
 
     @field_validator("chroma_url")

