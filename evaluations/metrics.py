@@ -1,4 +1,4 @@
-"""Graded retrieval metrics over judgments.
+"""Graded retrieval metrics over judgments, and the tagging metrics (precision, recall and F1 per principle).
 
 A ranked result earns the grade of the best judgment it matches that no earlier result has already earned:
 each judgment is credited once, so ten passages from one right document do not count ten times.
@@ -9,6 +9,12 @@ each judgment is credited once, so ten passages from one right document do not c
 Document-level nDCG@k (`document_ndcg`) asks whether the right projects are listed: a document's grade is the
 best grade any judgment gives it, a ranked document earns it the first time it appears (a second passage of the
 same document earns nothing), and the ideal lists the judged documents best first.
+
+These are written out because scikit-learn's ranking metrics score a list of items against its own
+re-ordering: `ndcg_score` takes the ideal from the ranked items alone (ours comes from every judgment,
+retrieved or not), uses the grade itself as the gain (ours is 2^grade − 1), averages over tied scores, and
+knows nothing of crediting a judgment once. tests/evaluations/test_metrics.py checks `ndcg` against
+`ndcg_score` given the unretrieved judgments after the ranking. Precision, recall and F1 come from scikit-learn.
 """
 
 from __future__ import annotations
@@ -16,7 +22,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+from sklearn.metrics import precision_recall_fscore_support
+
 from evaluations.data import Judgment, normalise
+from kb.principles import NAMES
 
 
 def gains(results: Sequence[tuple[str, str]], judgments: Sequence[Judgment]) -> list[tuple[int, int | None]]:
@@ -78,3 +88,27 @@ def document_ndcg(documents: Sequence[str], grades: dict[str, int], k: int = 10)
     ideal = sorted(grades.values(), reverse=True)[:k]
     idcg = sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(ideal))
     return dcg / idcg if idcg else 0.0
+
+
+def prf(truth: np.ndarray, predicted: np.ndarray) -> dict[str, object]:
+    """Per-principle precision/recall/F1 plus micro and macro F1, over (n, 10) boolean matrices; a ratio with
+    nothing to divide (no passage predicted, or none labelled) counts as 0."""
+    precision, recall_, f1, support = precision_recall_fscore_support(truth, predicted, zero_division=0)
+    micro_p, micro_r, micro, _ = precision_recall_fscore_support(truth, predicted, average="micro", zero_division=0)
+    rows = {
+        pid: {
+            "name": NAMES[pid],
+            "precision": round(float(precision[j]), 3),
+            "recall": round(float(recall_[j]), 3),
+            "f1": round(float(f1[j]), 3),
+            "support": int(support[j]),
+        }
+        for j, pid in enumerate(NAMES)
+    }
+    return {
+        "macro_f1": round(float(np.mean(f1)), 4),
+        "micro_f1": round(float(micro), 4),
+        "micro_precision": round(float(micro_p), 4),
+        "micro_recall": round(float(micro_r), 4),
+        "per_principle": rows,
+    }

@@ -40,9 +40,8 @@ from ingest.tagger import PrincipleSpace, tagger_for
 from kb.embed import Embedder
 from kb.navigation import is_navigation
 from kb.passage import DocumentPrinciple, TaggedPassage
-from kb.principles import DATA_FILE
 
-MODEL_FILE = DATA_FILE.parent / "document_principles.json"
+MODEL_FILE = Path(__file__).parent / "data" / "document_principles.json"
 FEATURES = ("best_passage_log_odds", "share_of_passages_tagged", "description_closeness")
 EVIDENCE_PASSAGES = 3
 
@@ -177,7 +176,7 @@ class DocumentTagger:
 
 def document_tagger_for(embedder: Embedder) -> DocumentTagger:
     """The product's document tagger for an embedder: the passage tagger's space and thresholds, the fitted
-    document model (kb/data/document_principles.json) when it ships."""
+    document model (ingest/data/document_principles.json) when it ships."""
     passages = tagger_for(embedder)
     return DocumentTagger(passages.space, passages.thresholds(), _model())
 

@@ -7,8 +7,8 @@ Features per passage (no second model pass over the corpus):
 - the passage embedding itself (384 numbers).
 A one-vs-rest logistic regression head turns them into a probability per principle; a second one over the
 passage's words (ingest/word_head.py) gives another, and the two are blended. A threshold per principle decides
-the tags; "none" is a valid answer. Everything is fitted on the development split only, by
-`python -m evaluations --only tagging --train-tagger`, and ships in kb/data/tagger.npz. Without that file
+the tags; "none" is a valid answer. Everything is fitted on the development split only, by ingest/tagger_training.py
+run as `python -m evaluations --only tagging --train-tagger`, and ships in ingest/data/tagger.npz. Without that file
 the tagger falls back to exemplar similarity alone (the baseline).
 Evidence is the exemplar the passage is closest to, any keywords that fired, and the words that raised the
 word head's score most.
@@ -28,9 +28,9 @@ import numpy as np
 from ingest.word_head import WordHead
 from kb.embed import Embedder
 from kb.passage import Passage, PrincipleScore, TaggedPassage
-from kb.principles import DATA_FILE, Principle, load_principles
+from kb.principles import Principle, load_principles
 
-HEAD_FILE = DATA_FILE.parent / "tagger.npz"
+HEAD_FILE = Path(__file__).parent / "data" / "tagger.npz"
 FALLBACK_THRESHOLD = 0.55
 
 
@@ -95,8 +95,9 @@ def blended(head: np.ndarray, words: np.ndarray, weight: float) -> np.ndarray:
 
 @dataclass
 class TaggerModel:
-    """What `python -m evaluations --only tagging --train-tagger` fits on the development split: the feature
-    head, the word head (ingest/word_head.py), the weight that blends them, and a threshold per principle."""
+    """What ingest/tagger_training.py fits (run by `python -m evaluations --only tagging --train-tagger` on the
+    development split): the feature head, the word head (ingest/word_head.py), the weight that blends them, and
+    a threshold per principle."""
 
     head: LinearHead
     words: WordHead | None

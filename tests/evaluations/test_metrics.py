@@ -1,13 +1,16 @@
-"""The retrieval metrics behind the README's table, checked on hand-worked rankings."""
+"""The retrieval and tagging metrics behind the README's tables, checked on hand-worked examples and against
+scikit-learn."""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
+from sklearn.metrics import ndcg_score
 
 from evaluations.data import Judgment, load_passages, load_queries
-from evaluations.metrics import document_grades, document_ndcg, gains, mrr, ndcg, recall
+from evaluations.metrics import document_grades, document_ndcg, gains, mrr, ndcg, prf, recall
 
 JUDGMENTS = (
     Judgment("net-zero", 3, "780 kW on 11 schools"),
@@ -58,3 +61,46 @@ def test_document_ndcg_credits_each_document_once_at_its_best_grade() -> None:
     assert document_ndcg(repeated, grades) == pytest.approx((7 + 7 / 2) / ideal)
     assert document_ndcg(["net-zero", "sustainable-food", "social-value-toolkit"], grades) == pytest.approx(1.0)
     assert document_ndcg(["unjudged"], grades) == 0.0
+
+
+def _sklearn_ndcg(earned: list[tuple[int, int | None]], judgments: tuple[Judgment, ...], k: int) -> float:
+    """scikit-learn's nDCG@k of the ranking with gains 2^grade − 1, padded to k, then the judgments it did not
+    earn ranked after it, so that its ideal is drawn from every judgment as ours is."""
+    ranked = [2**grade - 1 for grade, _ in earned[:k]]
+    ranked += [0] * (k - len(ranked))
+    credited = {index for _, index in earned[:k] if index is not None}
+    missed = [2**j.grade - 1 for i, j in enumerate(judgments) if i not in credited]
+    relevance = np.array([ranked + missed], dtype=float)
+    return float(ndcg_score(relevance, -np.arange(relevance.shape[1], dtype=float)[None, :], k=k))
+
+
+@pytest.mark.parametrize(
+    "earned",
+    [[(2, 1), (0, None), (3, 0)], [(0, None)] * 12, [(1, 2), (3, 0), (0, None), (2, 1)], [(3, 0)], []],
+)
+@pytest.mark.parametrize("k", [1, 3, 10])
+def test_ndcg_equals_scikit_learn_given_the_unretrieved_judgments(earned: list[tuple[int, int | None]], k: int) -> None:
+    assert ndcg(earned, JUDGMENTS, k) == pytest.approx(_sklearn_ndcg(earned, JUDGMENTS, k))
+
+
+def test_scikit_learn_ndcg_of_the_ranking_alone_is_not_ours() -> None:
+    # Its ideal is the ranking's own best order: a list that found only the grade-2 document scores 1.0.
+    earned = [(2, 1), (0, None)]
+    assert ndcg_score([[3, 0]], [[2, 1]], k=10) == 1.0
+    assert ndcg(earned, JUDGMENTS, 10) < 0.5
+
+
+def test_prf_by_hand_with_a_principle_neither_labelled_nor_predicted() -> None:
+    truth = np.zeros((4, 10), dtype=bool)
+    predicted = np.zeros((4, 10), dtype=bool)
+    truth[[0, 1, 2], 0] = True
+    predicted[[0, 1, 3], 0] = True  # tp 2, fp 1, fn 1
+    truth[0, 1] = True  # principle 2: missed
+    predicted[1, 2] = True  # principle 3: wrongly predicted
+    scores = prf(truth, predicted)
+    first = scores["per_principle"][1]  # type: ignore[index]
+    assert (first["precision"], first["recall"], first["f1"], first["support"]) == (0.667, 0.667, 0.667, 3)
+    assert scores["per_principle"][2]["f1"] == scores["per_principle"][4]["f1"] == 0.0  # type: ignore[index]
+    assert scores["macro_f1"] == round((2 / 3) / 10, 4)
+    micro_p, micro_r = 2 / 4, 2 / 4  # tp 2; fp 1 + 1; fn 1 + 1
+    assert (scores["micro_precision"], scores["micro_recall"], scores["micro_f1"]) == (micro_p, micro_r, 0.5)
