@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.chunk import ChunkParams
+from ingest.extract import ExtractionBudget
 
 
 @dataclass(frozen=True)
@@ -16,3 +17,4 @@ class ServiceOptions:
     rate_limit_storage: str = "memory://"  # a `limits` storage URI; redis://… shares the count between workers
     max_upload_mb: float = 25.0  # largest file POST /admin/documents accepts
     chunk: ChunkParams = field(default_factory=ChunkParams)  # how uploaded documents are split
+    extraction_budget: ExtractionBudget | None = None  # how uploads are read (None: in the server process)

@@ -13,6 +13,7 @@ from api.app import create_app
 from api.options import ServiceOptions
 from ccin.settings import ConfigurationError, Settings, load_settings
 from ingest.chunk import ChunkParams
+from ingest.extract import ExtractionBudget
 from kb.embed import packaged_embedder, resolve_backend
 from kb.knowledge_base import KnowledgeBase
 
@@ -35,6 +36,12 @@ def chunk_params(settings: Settings) -> ChunkParams:
     return ChunkParams(target_words=settings.chunk_target_words, max_words=settings.chunk_max_words)
 
 
+def extraction_budget(settings: Settings) -> ExtractionBudget | None:
+    if settings.extract_timeout_s == 0:
+        return None
+    return ExtractionBudget(settings.extract_timeout_s, settings.extract_memory_mb)
+
+
 def service_options(settings: Settings) -> ServiceOptions:
     return ServiceOptions(
         api_key=settings.api_key,
@@ -43,6 +50,7 @@ def service_options(settings: Settings) -> ServiceOptions:
         rate_limit_storage=settings.rate_limit_storage,
         max_upload_mb=settings.max_upload_mb,
         chunk=chunk_params(settings),
+        extraction_budget=extraction_budget(settings),
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ccin.app import chunk_params, knowledge_base
+from ccin.app import chunk_params, extraction_budget, knowledge_base
 from ccin.settings import Settings, load_settings
 from kb.errors import CCINError
 from kb.filters import ROLE_CHOICES
@@ -54,7 +54,9 @@ def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, 
     from ingest.report import outcome_line, report_json
 
     listed = list(paths)
-    ingestor = Ingestor(knowledge_base(settings), load_catalogue(catalogue, listed), chunk_params(settings))
+    ingestor = Ingestor(
+        knowledge_base(settings), load_catalogue(catalogue, listed), chunk_params(settings), extraction_budget(settings)
+    )
     bar: tqdm | None = None
 
     def progress(files: Iterable[Path]) -> Iterable[Path]:

@@ -44,6 +44,13 @@ class Settings(BaseSettings):
         "storage URI such as redis://host:6379 (one count shared by all workers; needs the redis package).",
     )
     max_upload_mb: float = Field(25.0, gt=0, description="Largest PDF accepted by POST /admin/documents.")
+    extract_timeout_s: float = Field(
+        120.0,
+        ge=0,
+        description="Longest one file may take to read at ingest (in a worker process that is stopped past it); "
+        "0 reads in the ingest process with no time or memory budget.",
+    )
+    extract_memory_mb: int = Field(2048, ge=64, description="Most memory one file may take to read at ingest.")
     chunk_target_words: int = Field(180, ge=40, le=1000, description="Passage length the chunker aims for.")
     chunk_max_words: int = Field(300, ge=60, le=2000, description="Hard upper bound on passage length.")
     query_log: bool = Field(

@@ -4,7 +4,8 @@ Each document is committed on its own (kb/knowledge_base.py), so a batch killed 
 finished and the next run picks up the rest. A file that cannot be read is reported with its reason and
 skipped; the batch goes on. Extraction and chunking are guarded per file against any Exception (a file nested
 deep enough to exhaust the recursion limit, or big enough to exhaust memory, included), so one bad file is one
-"FAILED" line, never a traceback that stops the files after it.
+"FAILED" line, never a traceback that stops the files after it; with a budget (ingest/extract.py) a file that
+would take too long or too much memory to read is stopped and reported too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import hashlib
 import shutil
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.blocks import Extraction
@@ -20,33 +23,39 @@ from ingest.catalogue import Catalogue, infer_meta
 from ingest.chunk import ChunkParams, chunk
 from ingest.discovery import discover
 from ingest.document_principles import MODEL_FILE, document_tagger_for
-from ingest.html import extract_html
-from ingest.markdown import extract_markdown
-from ingest.pdf import extract_pdf
+from ingest.extract import BudgetedExtractor, ExtractionBudget, InProcessExtractor, extractor_for
 from ingest.report import FileOutcome, IngestReport, failure_reason
 from ingest.tagger import HEAD_FILE, tagger_for
-from ingest.text import extract_text
 from kb.analysis import TOKENIZER_VERSION, embedding_text
-from kb.errors import UnreadableDocument, UnsupportedFileType
+from kb.errors import UnreadableDocument
 from kb.knowledge_base import KnowledgeBase
 from kb.passage import DocumentMeta, Passage
 
 PIPELINE_VERSION = "2"  # 2: document-level principles stored with each document
-EXTRACTORS: dict[str, Callable[[Path], Extraction]] = {
-    ".pdf": extract_pdf,
-    ".html": extract_html,
-    ".htm": extract_html,
-    ".md": extract_markdown,
-    ".markdown": extract_markdown,
-    ".txt": extract_text,
-}
+
+
+@dataclass
+class _Pending:
+    """A file whose extraction has started and whose indexing has not."""
+
+    path: Path
+    version: str
+    catalogued: DocumentMeta | None
+    started: float
+    extraction: Future[Extraction]
 
 
 class Ingestor:
-    def __init__(self, kb: KnowledgeBase, catalogue: Catalogue, params: ChunkParams) -> None:
+    """Indexes files into a knowledge base. With a `budget`, files are read in a worker process under it (and
+    the next file is read while the current one is embedded); without one, in this process, unbounded."""
+
+    def __init__(
+        self, kb: KnowledgeBase, catalogue: Catalogue, params: ChunkParams, budget: ExtractionBudget | None = None
+    ) -> None:
         self.kb = kb
         self.catalogue = catalogue
         self.params = params
+        self.budget = budget
 
     def settings_fingerprint(self) -> str:
         """Everything besides the file and its metadata that changes the passages: a change re-ingests. The
@@ -55,13 +64,19 @@ class Ingestor:
         return f"{PIPELINE_VERSION}|{self.params}|{TOKENIZER_VERSION}|{hashlib.sha256(models).hexdigest()[:12]}"
 
     def ingest_file(self, path: Path) -> FileOutcome:
+        """Ingest one file (the admin upload route's way in)."""
+        with self._reader() as reader:
+            return self._finish(self._start(path, reader), reader)
+
+    def _reader(self) -> BudgetedExtractor | InProcessExtractor:
+        return BudgetedExtractor(self.budget) if self.budget else InProcessExtractor()
+
+    def _start(self, path: Path, reader: BudgetedExtractor | InProcessExtractor) -> _Pending | FileOutcome:
+        """Read the file's bytes and version; an unchanged or unreadable file is decided here, anything else
+        starts extracting (in the worker, while the previous file is still being indexed)."""
         started = time.perf_counter()
-        suffix = path.suffix.lower()
         try:
-            if suffix not in EXTRACTORS:
-                raise UnsupportedFileType(
-                    f"unsupported file type {suffix or '(no extension)'!r}: use PDF, HTML, Markdown or plain text"
-                )
+            extractor_for(path)
             data = path.read_bytes()
         except UnreadableDocument as exc:
             return FileOutcome(path, "failed", exc.message)
@@ -70,18 +85,22 @@ class Ingestor:
         catalogued = self.catalogue.get(path)
         meta_key = catalogued.model_dump_json() if catalogued else "inferred"
         version = hashlib.sha256(data + meta_key.encode() + self.settings_fingerprint().encode()).hexdigest()[:16]
-        warnings = [] if catalogued else ["not in the catalogue: title and year inferred"]
-        existing_id = catalogued.id if catalogued else None
-        if existing_id:
-            current = self.kb.find_document(existing_id)
-            if current is not None and current.version == version:
-                return FileOutcome(path, "unchanged", document_id=existing_id, pages=current.pages)
+        current = self.kb.find_document(catalogued.id) if catalogued else self.kb.find_document_from(path)
+        if current is not None and current.version == version:
+            return FileOutcome(path, "unchanged", document_id=current.meta.id, pages=current.pages)
+        return _Pending(path, version, catalogued, started, reader.submit(path))
+
+    def _finish(self, pending: _Pending | FileOutcome, reader: BudgetedExtractor | InProcessExtractor) -> FileOutcome:
+        if isinstance(pending, FileOutcome):
+            return pending
+        path, version = pending.path, pending.version
+        warnings = [] if pending.catalogued else ["not in the catalogue: title and year inferred"]
         try:
-            extraction = EXTRACTORS[suffix](path)
-            meta = catalogued or infer_meta(path, extraction)
+            extraction = reader.result(pending.extraction)
+            meta = pending.catalogued or infer_meta(path, extraction)
         except Exception as exc:  # one bad file never stops the batch
             return FileOutcome(path, "failed", failure_reason(exc))
-        extract_seconds = time.perf_counter() - started
+        extract_seconds = time.perf_counter() - pending.started
         current = self.kb.find_document(meta.id)
         if current is not None and current.version == version:
             return FileOutcome(path, "unchanged", document_id=meta.id, pages=current.pages)
@@ -145,11 +164,21 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         self.kb.collect_garbage()
-        for file in progress(discover(paths)):
-            outcome = self.ingest_file(file)
+
+        def record(outcome: FileOutcome) -> None:
             report.outcomes.append(outcome)
             if on_outcome:
                 on_outcome(outcome)
+
+        with self._reader() as reader:
+            pending: _Pending | FileOutcome | None = None
+            for file in progress(discover(paths)):
+                upcoming = self._start(file, reader)  # the worker reads it while `pending` is indexed below
+                if pending is not None:
+                    record(self._finish(pending, reader))
+                pending = upcoming
+            if pending is not None:
+                record(self._finish(pending, reader))
         if prune:
             report.pruned = self.prune(paths)
         if report.count("indexed") or report.pruned or not self.kb.snapshot_is_current_on_disk():

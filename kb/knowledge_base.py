@@ -127,6 +127,10 @@ class KnowledgeBase:
     def find_document(self, document_id: str) -> IndexedDocument | None:
         return self.registry.get(document_id)
 
+    def find_document_from(self, source: Path) -> IndexedDocument | None:
+        """The document last ingested from the file at `source`, if any."""
+        return self.registry.from_source(str(source))
+
     def documents(self) -> list[IndexedDocument]:
         return self.registry.all()
 

@@ -66,6 +66,13 @@ class DocumentRegistry:
             ).fetchone()
         return _document(row) if row else None
 
+    def from_source(self, source: str) -> IndexedDocument | None:
+        """The document last ingested from the file at `source` (lets an uncatalogued file that has not changed
+        be skipped before it is read, as a catalogued one is)."""
+        with self._connect() as db:
+            row = db.execute(f"SELECT {_COLUMNS} FROM documents WHERE source=? LIMIT 1", (source,)).fetchone()
+        return _document(row) if row else None
+
     def all(self) -> list[IndexedDocument]:
         with self._connect() as db:
             rows = db.execute(f"SELECT {_COLUMNS} FROM documents ORDER BY id").fetchall()

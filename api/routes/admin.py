@@ -74,7 +74,7 @@ def upload_document(
         )
     previous = path.read_bytes() if path.is_file() else None
     path.write_bytes(data)
-    ingestor = Ingestor(kb, Catalogue({path: meta}), options.chunk)
+    ingestor = Ingestor(kb, Catalogue({path: meta}), options.chunk, options.extraction_budget)
     outcome = ingestor.ingest_file(path)
     if outcome.status == "failed":
         # Put back what was there: a failed replacement must not take the current upload's source with it.

@@ -21,7 +21,8 @@ from ccin.app import knowledge_base
 from ccin.cli import cli
 from ingest.catalogue import Catalogue, document_id_for
 from ingest.chunk import ChunkParams
-from ingest.pipeline import EXTRACTORS, Ingestor
+from ingest.extract import EXTRACTORS, ExtractionBudget
+from ingest.pipeline import Ingestor
 from kb.knowledge_base import KnowledgeBase
 from kb.snapshot_files import read_snapshot
 from tests.conftest import CORPUS, ROOT, SEED_PACKS, SEEDS, make_settings
@@ -422,6 +423,7 @@ def test_any_exception_in_one_file_is_one_failed_line_the_batch_goes_on_and_the_
         raise failures[path.name]
 
     monkeypatch.setitem(EXTRACTORS, ".md", extract)
+    monkeypatch.setenv("CCIN_EXTRACT_TIMEOUT_S", "0")  # read in this process, where the patched extractor is
     data = tmp_path / "data"
 
     result = CliRunner().invoke(cli, ["--data-dir", str(data), "ingest", str(folder)])
@@ -502,3 +504,60 @@ def test_a_tokenizer_change_changes_the_settings_fingerprint(tmp_path: Path, mon
     before = ingestor.settings_fingerprint()
     monkeypatch.setattr("ingest.pipeline.TOKENIZER_VERSION", "another-tokenizer")
     assert ingestor.settings_fingerprint() != before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("budget", "size_mb", "reason"),
+    [
+        (ExtractionBudget(seconds=0.3, memory_mb=4096), 43, "took longer than 0.3 s to read"),
+        (ExtractionBudget(seconds=600, memory_mb=256), 600, "needed more than 256 MB to read"),
+    ],
+    ids=["time", "memory"],
+)
+def test_a_file_over_its_extraction_budget_is_reported_and_the_files_after_it_still_ingest(
+    tmp_path: Path, budget: ExtractionBudget, size_mb: int, reason: str
+) -> None:
+    """Files are read in a worker process under a time and a memory budget; a file over either is stopped and
+    reported, the worker is replaced, and the files after it are indexed. The large file is real text: 43 MB
+    takes seconds to read, 600 MB cannot be read in 256 MB."""
+    folder = tmp_path / "inbox"
+    _prose(folder / "a-food.txt", "food")
+    line = "The council and its tenants ran a food club together. " * 20 + "\n"
+    (folder / "b-large.txt").write_text(line * (size_mb * 1_000_000 // len(line)), encoding="utf-8")
+    _prose(folder / "c-energy.txt", "energy")
+
+    kb = knowledge_base(make_settings(tmp_path / "data"))
+    report = Ingestor(kb, Catalogue.empty(), ChunkParams(), budget).run([folder])
+
+    outcomes = {o.path.name: o for o in report.outcomes}
+    assert outcomes["a-food.txt"].status == outcomes["c-energy.txt"].status == "indexed"
+    assert outcomes["b-large.txt"].status == "failed"
+    assert reason in outcomes["b-large.txt"].reason
+    assert {d.meta.id for d in kb.documents()} == {
+        outcomes["a-food.txt"].document_id,
+        outcomes["c-energy.txt"].document_id,
+    }
+
+
+def test_an_unchanged_file_without_a_catalogue_entry_is_skipped_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "inbox"
+    _prose(folder / "food.txt", "food")
+    data = tmp_path / "data"
+    first = _ingestor(data, Catalogue.empty()).run([folder])
+    assert [o.status for o in first.outcomes] == ["indexed"]
+    read: list[str] = []
+
+    def counting(path: Path) -> object:
+        read.append(path.name)
+        raise AssertionError("an unchanged file must not be read again")
+
+    monkeypatch.setitem(EXTRACTORS, ".txt", counting)
+    again = _ingestor(data, Catalogue.empty()).run([folder])
+    assert [(o.status, o.document_id) for o in again.outcomes] == [("unchanged", first.outcomes[0].document_id)]
+    assert read == []
+    _prose(folder / "food.txt", "energy")  # changed: read again
+    monkeypatch.undo()
+    assert [o.status for o in _ingestor(data, Catalogue.empty()).run([folder]).outcomes] == ["indexed"]
