@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
+from api.head import HeadAsGet
 from api.options import ServiceOptions
 from api.ratelimit import RateLimiter
 from api.routes import admin, documents, evidence, health, principles, search, site
@@ -37,11 +38,12 @@ def create_app(kb: KnowledgeBase, options: ServiceOptions | None = None) -> Fast
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(options.cors_origins),
-        allow_methods=["GET"],
+        allow_methods=["GET", "HEAD"],
         allow_headers=["Accept", "Content-Type"],
         expose_headers=["Retry-After"],
         max_age=600,
     )
+    app.add_middleware(HeadAsGet)  # outermost, so CORS and the routes see the GET that HEAD stands for
     install_error_handlers(app)
     for module in (search, evidence, documents, principles, health, admin, site):
         app.include_router(module.router)
