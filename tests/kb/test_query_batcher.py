@@ -212,7 +212,7 @@ def test_callers_queued_behind_a_failed_batch_are_still_answered() -> None:
 
     leader.outcome()
     for caller in followers[2:]:
-        outcome = caller.outcome(timeout=3)  # a hang guard: the fault is that they are never answered
+        outcome = caller.outcome(timeout=1)  # a hang guard: the fault is that they are never answered
         assert not isinstance(outcome, BaseException), outcome
 
 
