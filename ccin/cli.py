@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -59,7 +60,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, 
     )
     bar: tqdm | None = None
 
-    def progress(files: Iterable[Path]) -> Iterable[Path]:
+    def progress(files: Iterable[Any]) -> Iterable[Any]:
         nonlocal bar
         bar = tqdm(list(files), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True)
         return bar

@@ -3,7 +3,9 @@ which catalogue describes them."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pathspec
@@ -15,23 +17,67 @@ IGNORE_FILE = ".ccinignore"
 CATALOGUE_NAMES = ("catalogue.yaml", "catalogue.yml")
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
+@dataclass(frozen=True)
+class Found:
+    """A file an ingest will read, or an entry it will not, with the reason (reported as a failed line)."""
+
+    path: Path
+    problem: str = ""
+
+
+def discover(paths: Iterable[Path]) -> list[Found]:
     """Files named directly, plus every file under named folders except hidden ones, the catalogue, and what
-    the folder's `.ccinignore` excludes."""
-    found: list[Path] = []
+    the folder's `.ccinignore` excludes. Inside a folder, links are followed only to files inside it; broken
+    links, links leaving the folder, and entries that are not regular files (FIFOs, sockets, devices) are
+    returned with their problem, not read."""
+    found: list[Found] = []
     for path in paths:
         if path.is_dir():
-            ignored = _ignore_spec(path)
-            for file in sorted(path.rglob("*")):
-                relative = file.relative_to(path)
-                if not file.is_file() or any(part.startswith((".", "__")) for part in relative.parts):
-                    continue
-                if file.name in CATALOGUE_NAMES or ignored.match_file(relative.as_posix()):
-                    continue
-                found.append(file)
+            found.extend(_walk(path))
+        elif path.is_file():
+            found.append(Found(path.resolve()))
         else:
-            found.append(path)
-    return list(dict.fromkeys(p.resolve() for p in found))
+            found.append(Found(path, "not a regular file (a FIFO, socket or device); skipped"))
+    unique: dict[Path, Found] = {}
+    for item in found:
+        unique.setdefault(item.path, item)
+    return list(unique.values())
+
+
+def _walk(folder: Path) -> list[Found]:
+    root = folder.resolve()
+    ignored = _ignore_spec(folder)
+    found: list[Found] = []
+    problems: list[Found] = []
+
+    def unreadable(error: OSError) -> None:
+        problems.append(Found(Path(error.filename or folder), f"cannot list folder: {error.strerror or error}"))
+
+    for directory, dirs, files in os.walk(folder, onerror=unreadable):
+        here = Path(directory)
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
+        for name in sorted(files) + [d for d in dirs if (here / d).is_symlink()]:
+            entry = here / name
+            relative = entry.relative_to(folder).as_posix()
+            if name.startswith((".", "__")) or name in CATALOGUE_NAMES or ignored.match_file(relative):
+                continue
+            problem = _problem(entry, root)
+            found.append(Found(entry if problem else entry.resolve(), problem))
+    return found + problems
+
+
+def _problem(entry: Path, root: Path) -> str:
+    if entry.is_symlink():
+        target = entry.resolve()
+        if not target.exists():
+            return "a broken link; skipped"
+        if root not in target.parents:
+            return f"a link to {target}, outside the folder being ingested; not followed"
+        if target.is_dir():
+            return "a link to a folder; not followed"
+    if not entry.is_file():
+        return "not a regular file (a FIFO, socket or device); skipped"
+    return ""
 
 
 def _ignore_spec(folder: Path) -> pathspec.GitIgnoreSpec:

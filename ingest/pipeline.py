@@ -21,7 +21,7 @@ from pathlib import Path
 from ingest.blocks import Extraction
 from ingest.catalogue import Catalogue, infer_meta
 from ingest.chunk import ChunkParams, chunk
-from ingest.discovery import discover
+from ingest.discovery import Found, discover
 from ingest.document_principles import MODEL_FILE, document_tagger_for
 from ingest.extract import BudgetedExtractor, ExtractionBudget, InProcessExtractor, extractor_for
 from ingest.report import FileOutcome, IngestReport, failure_reason
@@ -159,7 +159,7 @@ class Ingestor:
         paths: list[Path],
         prune: bool = False,
         on_outcome: Callable[[FileOutcome], None] | None = None,
-        progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda files: files,
+        progress: Callable[[list[Found]], Iterable[Found]] = lambda found: found,
     ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
@@ -172,8 +172,13 @@ class Ingestor:
 
         with self._reader() as reader:
             pending: _Pending | FileOutcome | None = None
-            for file in progress(discover(paths)):
-                upcoming = self._start(file, reader)  # the worker reads it while `pending` is indexed below
+            for found in progress(discover(paths)):
+                # the worker reads it while `pending` is indexed below
+                upcoming = (
+                    FileOutcome(found.path, "failed", found.problem)
+                    if found.problem
+                    else self._start(found.path, reader)
+                )
                 if pending is not None:
                     record(self._finish(pending, reader))
                 pending = upcoming

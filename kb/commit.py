@@ -54,21 +54,24 @@ def commit_document(
         existing = registry.get(other)
         if existing is not None and meta.id not in existing.near_duplicate_of:
             moves.append(registry.set_near_duplicates(other, [*existing.near_duplicate_of, meta.id]))
+    for existing in registry.all():  # a new version may no longer repeat a document that listed it
+        if meta.id in existing.near_duplicate_of and existing.meta.id not in near:
+            kept = [d for d in existing.near_duplicate_of if d != meta.id]
+            moves.append(registry.set_near_duplicates(existing.meta.id, kept))
     cache.apply_own_commit(table, meta.id, added, moves)
     return document
 
 
 def delete_document(
-    store: PassageStore, registry: DocumentRegistry, document: IndexedDocument, files_dir: Path
+    store: PassageStore, registry: DocumentRegistry, document: IndexedDocument, stored_file: Path | None
 ) -> None:
-    """Unregister the document, delete its passages and its stored file, and drop it from others' near-duplicate
-    lists."""
+    """Unregister the document, delete its passages and its stored file (`stored_file`, checked to be inside
+    the data directory by the caller), and drop it from others' near-duplicate lists."""
     document_id = document.meta.id
     registry.delete(document_id)
     store.delete_stale(document_id, keep_version=None)
-    stored = Path(document.path)
-    if stored.is_file() and files_dir in stored.parents:
-        stored.unlink()
+    if stored_file is not None:
+        stored_file.unlink(missing_ok=True)
     for other in registry.all():
         if document_id in other.near_duplicate_of:
             registry.set_near_duplicates(other.meta.id, [d for d in other.near_duplicate_of if d != document_id])

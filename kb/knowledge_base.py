@@ -4,6 +4,7 @@ in which order and why)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -149,9 +150,15 @@ class KnowledgeBase:
         return self.files_dir / f"{document_id}{suffix.lower()}"
 
     def stored_file(self, document: IndexedDocument) -> Path | None:
-        """The document's stored copy, if it is still there and inside the data directory."""
-        path = Path(document.path).resolve()
-        return path if path.is_file() and self.files_dir.resolve() in path.parents else None
+        """The document's stored copy, if it is still there and inside the data directory. The registry keeps
+        the path relative to the data directory, so a data directory can be moved or restored elsewhere; a path
+        recorded absolute (before that) is looked up under this data directory's files by its name."""
+        recorded = Path(document.path)
+        path = (self.data_dir / recorded if not recorded.is_absolute() else recorded).resolve()
+        files = self.files_dir.resolve()
+        if recorded.is_absolute() and not path.is_file():
+            path = files / recorded.name
+        return path if path.is_file() and files in path.parents else None
 
     def snapshot_is_current_on_disk(self) -> bool:
         """Whether a saved snapshot exists and matches the registry (ingest saves one when not)."""
@@ -215,13 +222,16 @@ class KnowledgeBase:
         embeddings: np.ndarray,
         principles: list[DocumentPrinciple] | None = None,
     ) -> IndexedDocument:
-        """Index one document version."""
+        """Index one document version; `stored_path` (the kept copy) is recorded relative to the data directory."""
+        kept = Path(stored_path).resolve()
+        with contextlib.suppress(ValueError):
+            kept = kept.relative_to(self.data_dir.resolve())
         document = IndexedDocument(
             meta=meta,
             version=version,
             pages=pages,
             passage_count=len(passages),
-            path=stored_path,
+            path=str(kept),
             source=source,
             near_duplicate_of=[],
             principles=principles or [],
@@ -229,7 +239,8 @@ class KnowledgeBase:
         return commit_document(self.store, self.registry, self._cache, document, passages, embeddings)
 
     def delete(self, document_id: str) -> None:
-        delete_document(self.store, self.registry, self.document(document_id), self.files_dir)
+        document = self.document(document_id)
+        delete_document(self.store, self.registry, document, self.stored_file(document))
 
     def collect_garbage(self) -> int:
         """Delete passages whose version the registry does not name (left by an interrupted ingest)."""
