@@ -43,3 +43,10 @@ class DocumentNotFound(CCINError):
 class CatalogueError(CCINError):
     status = 422
     code = "catalogue_error"
+
+
+class IndexBusy(CCINError):
+    """The index could not be read consistently because commits kept moving it (and no earlier snapshot was held)."""
+
+    status = 503
+    code = "index_busy"

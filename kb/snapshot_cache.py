@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from kb.errors import IndexBusy
 from kb.passage import IndexedDocument
 from kb.registry import DocumentRegistry
 from kb.snapshot import Snapshot
@@ -22,6 +23,10 @@ from kb.store import PassageStore, StoredRows
 
 REFRESH_EVERY_S = 0.5
 REBUILD_ATTEMPTS = 5
+
+
+class StoreBusy(Exception):
+    """Every attempt to read the rows met a concurrent commit."""
 
 
 class SnapshotCache:
@@ -44,7 +49,12 @@ class SnapshotCache:
             if self._table is None or self._table.generation != generation:
                 loaded = read_snapshot(self.directory)
                 if loaded is None or loaded.generation != generation:
-                    loaded = self._rebuild(generation).warm()  # warm first: the snapshot saves BM25 and IVF
+                    try:
+                        loaded = self._rebuild(generation).warm()  # warm first: the snapshot saves BM25 and IVF
+                    except StoreBusy:
+                        if self._table is None:
+                            raise IndexBusy("the index is being updated; try again in a moment") from None
+                        return self._table.warm()  # the last whole snapshot; the next call tries again
                     self._try_save(loaded)
                 self._table = loaded
             # A table loaded from disk, or left by a commit in this process, is current but not yet warm.
@@ -94,9 +104,16 @@ class SnapshotCache:
         """Read the registry, then the rows, and trust the pair only if no commit happened meanwhile and every
         current document has exactly its registered passage count: an ingest running in another process
         may flip a version, or delete rows under a paged read, between the two reads."""
-        for _ in range(REBUILD_ATTEMPTS):
+        for attempt in range(REBUILD_ATTEMPTS):
             documents = self.registry.all()
-            rows = self.store.rows()
+            try:
+                rows = self.store.rows()
+            except Exception as exc:  # Chroma fails a paged read whose rows a commit deleted under it
+                if attempt == REBUILD_ATTEMPTS - 1:
+                    raise StoreBusy(str(exc)) from exc
+                time.sleep(0.05 * (attempt + 1))
+                generation = self.registry.generation()
+                continue
             table = Snapshot.build(rows, {d.meta.id: d.version for d in documents}, generation)
             latest = self.registry.generation()
             if latest == generation and _complete(table, documents):

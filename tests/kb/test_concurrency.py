@@ -6,7 +6,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from ccin.app import knowledge_base
+from fastapi.testclient import TestClient
+
+from ccin.app import knowledge_base, service_app
 from ingest.catalogue import Catalogue
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
@@ -78,3 +80,37 @@ def test_searches_during_an_ingest_see_whole_documents_only(writable_index: Path
     assert search(reader, "community led housing", Filters(), 3).results[0].citation.document_id == (
         "community-led-housing"
     )
+
+
+def test_document_routes_answer_during_an_ingest_without_a_server_error(writable_index: Path) -> None:
+    """The reads the reliability probe saw fail (56 x 500 while an ingest replaced documents): every document
+    route, over HTTP, while changing versions are committed into the same data directory."""
+    settings = make_settings(writable_index, query_log=False)
+    errors: list[BaseException] = []
+
+    def ingest() -> None:
+        try:
+            Ingestor(knowledge_base(settings), _catalogue(), ChunkParams()).run([REPLACED[0], *NEW, REPLACED[1]])
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    statuses: list[tuple[str, int]] = []
+    with TestClient(service_app(settings)) as client:
+        ingester = threading.Thread(target=ingest)
+        ingester.start()
+        rounds = 0
+        while ingester.is_alive() or rounds < 2:
+            listed = client.get("/documents", params={"limit": 100})
+            statuses.append(("/documents", listed.status_code))
+            for document in listed.json()["documents"][:6] if listed.status_code == 200 else []:
+                for path in (f"/documents/{document['id']}", f"/documents/{document['id']}/file"):
+                    statuses.append((path, client.get(path).status_code))
+            statuses.append(
+                ("/search", client.get("/search", params={"q": QUERIES[rounds % len(QUERIES)]}).status_code)
+            )
+            rounds += 1
+        ingester.join()
+    assert errors == []
+    assert rounds >= 2 and len(statuses) > 20
+    assert [(path, status) for path, status in statuses if status >= 500] == []
+    assert all(status in (200, 404) for _, status in statuses), "a replaced document may be gone, never broken"
