@@ -72,10 +72,12 @@ def main(argv: list[str] | None = None) -> int:
         files = [CORPUS / "pdfs" / "net-zero.pdf", CORPUS / "pdfs" / "sustainable-food.pdf"] if args.quick else None
         results["ingest"] = ingest_throughput(files)
     if "latency" in args.only:
-        from evaluations.speed import query_latency
+        from evaluations.speed import CORPUS, embedding_backends, query_latency
         from kb.retrieve import Retriever
 
         queries = [q.text for q in load_queries()][: 20 if args.quick else 117]
+        files = [CORPUS / "pdfs" / "net-zero.pdf", CORPUS / "pdfs" / "sustainable-food.pdf"] if args.quick else None
+        results["embedding_backends"] = embedding_backends(queries, files)
         sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
         from evaluations.speed import dense_paths
 
@@ -91,11 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in results.items():
         (RESULTS / f"{name}{suffix}.json").write_text(json.dumps({"context": context, name: value}, indent=2))
     # The summary covers every step: those not run this time come from their last saved results.
-    for name in (*STEPS, "dense_paths"):
+    for name in (*STEPS, "dense_paths", "embedding_backends"):
         saved = RESULTS / f"{name}{suffix}.json"
         if name not in results and saved.is_file():
             results[name] = json.loads(saved.read_text())[name]
-    text = summary(context, {name: results[name] for name in (*STEPS, "dense_paths") if name in results})
+    text = summary(
+        context, {name: results[name] for name in (*STEPS, "dense_paths", "embedding_backends") if name in results}
+    )
     (RESULTS / f"summary{suffix}.md").write_text(text)
     print(text)
     return 0

@@ -135,6 +135,35 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
                 ]
             ],
         )
+    backends = results.get("embedding_backends")
+    if backends:
+        before, after = backends["load_average_before_after"]
+        lines.append(
+            "**Embedding backends** (the same model and vectors; measured side by side in one process, load "
+            f"average {before} → {after}; query encoding {backends['query_encode_p50_torch_over_onnx']}× faster "
+            f"on ONNX Runtime at p50, ingest end to end {backends['ingest_end_to_end_onnx_over_torch']}×)"
+        )
+        lines.append("")
+        lines += _table(
+            [
+                "backend",
+                "query encode p50 / p95 ms",
+                "embed_query cache miss p50 / p95 ms",
+                "ingest passages/s end to end",
+                "embedding-only passages/s",
+            ],
+            [
+                [
+                    name,
+                    f"{backends['query_encode'][name]['p50_ms']} / {backends['query_encode'][name]['p95_ms']}",
+                    f"{backends['embed_query_cache_miss'][name]['p50_ms']} / "
+                    f"{backends['embed_query_cache_miss'][name]['p95_ms']}",
+                    backends["ingest"][name]["end_to_end_passages_per_s"],
+                    backends["ingest"][name]["embedding_only_passages_per_s"],
+                ]
+                for name in backends["query_encode"]
+            ],
+        )
     latency = results.get("latency")
     if latency:
         lines.append(

@@ -3,7 +3,11 @@ per mode at growing index sizes.
 
 Large indexes are synthetic but derived from the corpus: texts are corpus passages with words resampled from
 the corpus vocabulary, vectors are corpus passage vectors plus Gaussian noise, re-normalised. Embedding a
-million real passages is not feasible on this machine (about 17 passages/s)."""
+million real passages is not feasible on this machine (about 17 passages/s).
+
+`embedding_backends` sets the two embedding backends (ONNX Runtime and PyTorch) side by side in one process,
+interleaved query by query, since the machine may be shared: compare their ratios across runs rather than the
+absolute figures."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -24,8 +29,10 @@ from ingest.pipeline import Ingestor
 from kb.analysis import embedding_text
 from kb.ann import IVF_MIN_ROWS
 from kb.bm25 import BM25Index
+from kb.embed import MODEL_NAME, Embedder, SentenceTransformerEmbedder, packaged_model_dir
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
+from kb.onnx_embed import OnnxEmbedder
 from kb.retrieve import Retriever
 from kb.snapshot import Snapshot
 from kb.snapshot_files import write_snapshot
@@ -42,13 +49,14 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def ingest_throughput(files: list[Path] | None = None) -> dict[str, object]:
+def ingest_throughput(files: list[Path] | None = None, embedder: str = "auto") -> dict[str, object]:
     """End-to-end ingest (extract + chunk + embed + tag + index) into a fresh directory, then embedding alone
-    for the very same passage texts with the same model: the difference is the indexing overhead."""
+    for the very same passage texts with the same model: the difference is the indexing overhead. `embedder`
+    is the backend (`CCIN_EMBEDDER`)."""
     catalogue = load_catalogue(None, [CORPUS])
     paths = files or [CORPUS]
     with tempfile.TemporaryDirectory() as directory:
-        kb = knowledge_base(load_settings(data_dir=Path(directory), query_log=False))
+        kb = knowledge_base(load_settings(data_dir=Path(directory), query_log=False, embedder=embedder))
         kb.embedder.embed_passages(["warm-up"])
         from ingest.tagger import tagger_for
 
@@ -87,6 +95,53 @@ def ingest_throughput(files: list[Path] | None = None) -> dict[str, object]:
         ),
         "snapshot_seconds": round(snapshot_seconds, 2),
     }
+
+
+def embedding_backends(queries: list[str], files: list[Path] | None = None) -> dict[str, object]:
+    """ONNX Runtime against PyTorch on the same model: query embedding p50/p95 (the encoder alone, and
+    `embed_query` on a cache miss, which adds the micro-batcher's 2 ms window), interleaved query by query with
+    the order alternating; then ingest end to end and embedding alone for each backend."""
+    backends: dict[str, Embedder] = {
+        "onnx": OnnxEmbedder(packaged_model_dir(), MODEL_NAME),  # fresh instances: empty query caches
+        "torch": SentenceTransformerEmbedder(str(packaged_model_dir()), MODEL_NAME),
+    }
+    load_before = os.getloadavg()
+    for embedder in backends.values():
+        for query in queries[:5]:
+            embedder.embed_passages([query])  # warm-up
+    encode: dict[str, list[float]] = {name: [] for name in backends}
+    cold: dict[str, list[float]] = {name: [] for name in backends}
+    for i, query in enumerate(queries):
+        for name in list(backends)[:: 1 if i % 2 == 0 else -1]:
+            t0 = time.perf_counter()
+            backends[name].embed_passages([query])
+            encode[name].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            backends[name].embed_query(query)
+            cold[name].append(time.perf_counter() - t0)
+    result: dict[str, object] = {
+        "query_encode": {name: percentiles(samples) for name, samples in encode.items()},
+        "embed_query_cache_miss": {name: percentiles(samples) for name, samples in cold.items()},
+        "query_encode_p50_torch_over_onnx": round(
+            statistics.median(encode["torch"]) / statistics.median(encode["onnx"]), 2
+        ),
+    }
+    ingest: dict[str, dict[str, object]] = {}
+    for name in backends:
+        full = ingest_throughput(files, embedder=name)
+        ingest[name] = {
+            key: full[key]
+            for key in ("passages", "end_to_end_seconds", "end_to_end_passages_per_s", "embedding_only_passages_per_s")
+        }
+        ingest[name]["embed_stage_seconds"] = cast(dict[str, float], full["stage_seconds"])["embed"]
+    result["ingest"] = ingest
+    result["ingest_end_to_end_onnx_over_torch"] = round(
+        cast(float, ingest["onnx"]["end_to_end_passages_per_s"])
+        / cast(float, ingest["torch"]["end_to_end_passages_per_s"]),
+        2,
+    )
+    result["load_average_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
+    return result
 
 
 def synthetic_table(base: Snapshot, size: int, seed: int = 7) -> Snapshot:
