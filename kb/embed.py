@@ -14,10 +14,11 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from threading import Event, Lock
-from typing import Protocol, cast
+from typing import Protocol
 
 import numpy as np
 
@@ -91,13 +92,26 @@ class SentenceTransformerEmbedder:
         return self._queries.embed(text)
 
 
+@dataclass(eq=False)
+class _Request:
+    text: str
+    wake: Event = field(default_factory=Event)  # set when the vector (or error) is ready, or to hand over leadership
+    done: bool = False
+    vector: np.ndarray | None = None
+    error: BaseException | None = None
+
+
 class _QueryBatcher:
     """Micro-batching for queries arriving at the same time from several request threads.
 
-    The first thread to arrive becomes the leader: it waits `window_s` for others to join, then encodes
-    every waiting query in one forward pass and hands each caller its vector. On a CPU one batch of eight
-    short queries costs little more than one query, so under concurrent load the queue drains several times
-    faster than one-by-one encoding; a lone query pays only the short window.
+    The first thread to arrive becomes the leader: it waits `window_s` for others to join, then encodes the
+    waiting queries, oldest first, in batches of at most `max_batch`, handing each caller its vector. On a CPU one
+    batch of eight short queries costs little more than one query, so under concurrent load the queue drains
+    several times faster than one-by-one encoding; a lone query pays only the short window.
+
+    Fair under sustained load: a leader stops as soon as its own query is answered and hands leadership to the
+    oldest waiting caller, so no request waits for queries that arrived after it. A failed batch fails only the
+    callers in it; the leader still hands over, so nobody queued behind it is stranded.
     """
 
     def __init__(self, encode: Callable[[list[str]], np.ndarray], window_s: float = 0.002, max_batch: int = 32) -> None:
@@ -105,39 +119,49 @@ class _QueryBatcher:
         self._window_s = window_s
         self._max_batch = max_batch
         self._lock = Lock()
-        self._pending: list[tuple[str, Event, list[np.ndarray]]] = []
+        self._pending: list[_Request] = []
         self._leader_active = False
 
     def embed(self, text: str) -> np.ndarray:
-        done, slot = Event(), cast(list[np.ndarray], [])
+        request = _Request(text)
         with self._lock:
-            self._pending.append((text, done, slot))
+            self._pending.append(request)
             lead = not self._leader_active
-            if lead:
-                self._leader_active = True
+            self._leader_active = True
         if lead:
             time.sleep(self._window_s)
-            while True:
+        else:
+            request.wake.wait()  # answered, or made leader by the one before
+        if not request.done:
+            self._lead(request)
+        if request.error is not None:
+            raise request.error  # the model's own exception, for every caller in the failed batch
+        assert request.vector is not None
+        return request.vector
+
+    def _lead(self, own: _Request) -> None:
+        """Encode batches, oldest first, until `own` is answered; then hand over to the oldest waiting caller."""
+        try:
+            while not own.done:
                 with self._lock:
                     batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
-                    if not batch:
-                        self._leader_active = False
-                        break
                 try:
-                    vectors = self._encode([t for t, _, _ in batch])
-                    for (_, event, holder), vector in zip(batch, vectors, strict=True):
-                        holder.append(vector)
-                        event.set()
-                except BaseException:
-                    for _, event, _ in batch:
-                        event.set()
-                    with self._lock:
-                        self._leader_active = False
-                    raise
-        done.wait()
-        if not slot:
-            raise RuntimeError("query embedding failed")
-        return slot[0]
+                    vectors = self._encode([r.text for r in batch])
+                    for request, vector in zip(batch, vectors, strict=True):
+                        request.vector = vector
+                except BaseException as exc:  # the batch's callers get the failure; the queue goes on
+                    for request in batch:
+                        request.error = exc
+                for request in batch:
+                    request.done = True
+                    if request is not own:
+                        request.wake.set()
+        finally:
+            with self._lock:
+                if self._pending:
+                    self._pending[0].wake.set()  # the oldest waiting caller leads next
+                else:
+                    self._leader_active = False
 
 
 def packaged_model_dir() -> Path:
