@@ -38,7 +38,7 @@ def create_app(kb: KnowledgeBase, options: ServiceOptions | None = None) -> Fast
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(options.cors_origins),
-        allow_methods=["GET", "HEAD"],
+        allow_methods=["GET"],
         allow_headers=["Accept", "Content-Type"],
         expose_headers=["Retry-After"],
         max_age=600,

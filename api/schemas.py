@@ -13,6 +13,7 @@ from kb.facets import FacetCount, Facets
 from kb.filters import Filters
 
 __all__ = [
+    "FILTER_422",
     "CitationOut",
     "DeclaredVersusFoundItem",
     "DeclaredVersusFoundOut",
@@ -50,6 +51,9 @@ MAX_OFFSET = 10_000
 Role = Literal[  # kb.filters.ROLE_CHOICES (a test keeps them equal)
     "body", "navigation", "any", "contents", "references", "acknowledgements", "cover"
 ]
+YEAR_RANGE_RULE = "year_from must not be after year_to: an inverted range is answered 422."
+# Some character clean_text keeps: not white space, a C0/C1 control or a common format character.
+QUERY_PATTERN = "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u00ad\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\ufeff]"
 DocumentType = Literal["policy-lab", "policy-prototype", "toolkit", "report", "case-study", "members-pack", "web-page"]
 
 
@@ -67,8 +71,12 @@ class FilterParams(BaseModel):
     council: str | None = Field(
         None, max_length=200, description="Lead or partner council (case-insensitive substring)."
     )
-    year_from: int | None = Field(None, ge=1900, le=2100)
-    year_to: int | None = Field(None, ge=1900, le=2100)
+    year_from: int | None = Field(
+        None, ge=1900, le=2100, description=f"Only documents from this year on. {YEAR_RANGE_RULE}"
+    )
+    year_to: int | None = Field(
+        None, ge=1900, le=2100, description=f"Only documents up to this year. {YEAR_RANGE_RULE}"
+    )
     type: DocumentType | None = None
     document: str | None = Field(None, max_length=200, description="Only this document id.")
 
@@ -93,7 +101,15 @@ class SearchQuery(FilterParams):
     """Validated search parameters (shared by GET /search and `ccin search`). `role` belongs to search alone:
     evidence packs share the other filters but never quote navigation."""
 
-    q: str = Field(..., description="What to search for.", max_length=MAX_QUERY_CHARS)
+    q: str = Field(
+        ...,
+        max_length=MAX_QUERY_CHARS,
+        description="What to search for: at least one character that is not white space, a control or a format "
+        "character (those are ignored, so a query of nothing else is answered 422).",
+        # The validator below is the rule; the pattern lets a client see most of it (JSON Schema has no
+        # Unicode categories, so unassigned and private-use characters are beyond it).
+        json_schema_extra={"pattern": QUERY_PATTERN},
+    )
     k: int = Field(10, ge=1, le=100, description="How many results (the page size).")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many results to skip (0 is the first page).")
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
@@ -281,6 +297,7 @@ class ErrorOut(BaseModel):
 
 
 _ERROR_DESCRIPTIONS = {
+    400: "The body is not valid multipart/form-data.",
     401: "No API key was given.",
     403: "The API key is not valid.",
     404: "No such document.",
@@ -292,11 +309,19 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the error statuses a route can answer, all in the one ErrorOut shape."""
+FILTER_422 = (
+    "A parameter is missing or invalid (the message names it), or year_from is after year_to "
+    "(error code invalid_query)."
+)
+
+
+def error_responses(*statuses: int, descriptions: dict[int, str] | None = None) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route can answer, all in the one ErrorOut shape; `descriptions`
+    replaces the general wording where a route has more to say (FILTER_422 for the routes with a year range)."""
     responses: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
-        entry: dict[str, Any] = {"model": ErrorOut, "description": _ERROR_DESCRIPTIONS[status]}
+        description = (descriptions or {}).get(status, _ERROR_DESCRIPTIONS[status])
+        entry: dict[str, Any] = {"model": ErrorOut, "description": description}
         if status == 429:
             retry = {"description": "Seconds to wait.", "schema": {"type": "integer"}}
             entry["headers"] = {"Retry-After": retry}

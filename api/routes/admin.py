@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path, PurePath
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
-from pydantic import ValidationError
+from pydantic import ValidationError, WithJsonSchema
 
 from api.deps import KB, Admin, BaseURL, DocumentId, Options
 from api.schemas import DocumentOut, DocumentType, QueryLogOut, error_responses
@@ -21,22 +21,52 @@ from kb.passage import DocumentMeta
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Admin], responses=error_responses(401, 403))
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
+# ingest.catalogue.checked_url's rule as a pattern, so the form's schema says what it accepts: http(s), a host
+# name (no user part), an optional port, then no white space, quotes or angle brackets.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_ADDRESS = rf"{_LABEL}(?:\.{_LABEL})*(?::[0-9]+)?(?:[/?#][^\s\"'<>`]*)?$"
+_URL_PATTERN = rf"^[Hh][Tt][Tt][Pp][Ss]?://{_ADDRESS}"
+_SOURCE_URL_PATTERN = rf"^(?:[Hh][Tt][Tt][Pp][Ss]?://)?{_ADDRESS}"
 
 
-@router.post("/documents", response_model=DocumentOut, status_code=201, responses=error_responses(409, 413, 415, 422))
+def _sent_as(schema: dict[str, Any]) -> WithJsonSchema:
+    """An optional form field's schema as a client sends it: present with a value, or left out. Without this
+    the schema would offer `null`, which multipart can only carry as the text "null" (a bad year or type)."""
+    return WithJsonSchema(schema)
+
+
+@router.post(
+    "/documents", response_model=DocumentOut, status_code=201, responses=error_responses(400, 409, 413, 415, 422)
+)
 def upload_document(
     kb: KB,
     options: Options,
     base: BaseURL,
     file: Annotated[UploadFile, File(description="A PDF (checked by content, not by name).")],
     title: Annotated[str, Form(min_length=1, max_length=300)],
-    id: Annotated[str | None, Form()] = None,
-    year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
-    lead_council: Annotated[str | None, Form(max_length=200)] = None,
-    partners: Annotated[str | None, Form(description="Comma-separated.")] = None,
-    type: Annotated[DocumentType | None, Form()] = None,
-    url: Annotated[str | None, Form(max_length=1000)] = None,
-    source_url: Annotated[str | None, Form(max_length=1000)] = None,
+    id: Annotated[
+        str | None,
+        Form(description="The document's id (default: from the file's name); answered 422 if it breaks the pattern."),
+        _sent_as({"type": "string", "pattern": _ID_RE.pattern}),
+    ] = None,
+    year: Annotated[
+        int | None, Form(ge=1900, le=2100), _sent_as({"type": "integer", "minimum": 1900, "maximum": 2100})
+    ] = None,
+    lead_council: Annotated[str | None, Form(max_length=200), _sent_as({"type": "string", "maxLength": 200})] = None,
+    partners: Annotated[str | None, Form(description="Comma-separated."), _sent_as({"type": "string"})] = None,
+    type: Annotated[
+        DocumentType | None, Form(), _sent_as({"type": "string", "enum": list(get_args(DocumentType))})
+    ] = None,
+    url: Annotated[
+        str | None,
+        Form(max_length=1000, description="An http(s) address."),
+        _sent_as({"type": "string", "maxLength": 1000, "pattern": _URL_PATTERN}),
+    ] = None,
+    source_url: Annotated[
+        str | None,
+        Form(max_length=1000, description="An http(s) address; without a scheme, https is assumed."),
+        _sent_as({"type": "string", "maxLength": 1000, "pattern": _SOURCE_URL_PATTERN}),
+    ] = None,
 ) -> DocumentOut:
     limit = int(options.max_upload_mb * 1024 * 1024)
     data = file.file.read(limit + 1)

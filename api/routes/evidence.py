@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from api import exports
 from api.deps import KB, BaseURL, RateLimited
 from api.results import citation
-from api.schemas import EvidenceGroup, EvidenceItem, EvidenceQuery, EvidenceResponse, error_responses
+from api.schemas import FILTER_422, EvidenceGroup, EvidenceItem, EvidenceQuery, EvidenceResponse, error_responses
 from api.views import principle_summaries
 from kb.evidence import evidence
 
@@ -34,7 +34,10 @@ EXPORTERS: dict[str, Callable[[EvidenceResponse], str | bytes]] = {
     "/evidence",
     response_model=EvidenceResponse,
     dependencies=[RateLimited],
-    responses={200: {"content": {m: {} for m in MEDIA.values()}}, **error_responses(404, 422, 429)},
+    responses={
+        200: {"content": {m: {} for m in MEDIA.values()}},
+        **error_responses(404, 422, 429, descriptions={422: FILTER_422}),
+    },
 )
 def get_evidence(params: Annotated[EvidenceQuery, Query()], kb: KB, base: BaseURL) -> EvidenceResponse | Response:
     """The strongest passages for a principle (on a topic, if given) under the same filters as /search, grouped

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import KB, BaseURL, RateLimited
 from api.results import search_response
-from api.schemas import SearchQuery, SearchResponse, error_responses
+from api.schemas import FILTER_422, SearchQuery, SearchResponse, error_responses
 
 router = APIRouter(tags=["search"])
 
@@ -16,7 +16,7 @@ router = APIRouter(tags=["search"])
 @router.get(
     "/search",
     response_model=SearchResponse,
-    responses=error_responses(404, 422, 429),
+    responses=error_responses(404, 422, 429, descriptions={422: FILTER_422}),
     dependencies=[RateLimited],
 )
 def search(params: Annotated[SearchQuery, Query()], kb: KB, base: BaseURL) -> SearchResponse:

@@ -106,6 +106,7 @@ EXPECTED = {
     ("get", "/ready"): {"200": "ReadyOut", "503": "UnavailableOut"},
     ("post", "/admin/documents"): {
         "201": "DocumentOut",
+        "400": "ErrorOut",
         "401": "ErrorOut",
         "403": "ErrorOut",
         "409": "ErrorOut",
