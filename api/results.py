@@ -73,6 +73,18 @@ class SearchResponse(BaseModel):
     total: int = Field(0, description="Results the query has under these filters (after collapse and grouping).")
     offset: int = Field(0, description="Index of the first result shown within the `total`.")
     facets: Facets = Field(default_factory=Facets, description="Counts of the `total` results by value.")
+    interpreted: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Filters read from the query's own words (years, a council, a document type), already applied "
+        "and also listed in `filters`; search again with interpret=false to search without them.",
+    )
+    ranked_query: str = Field("", description="The text that was ranked: the query less what `interpreted` took.")
+    weak: bool = Field(
+        False, description="True when no result is close to the query: these are the nearest passages, not answers."
+    )
+    notices: list[str] = Field(
+        default_factory=list, description="Things to tell the reader, such as a council filter that matches none."
+    )
     results: list[PassageOut]
 
 
@@ -196,5 +208,9 @@ def search_response(page: SearchPage, urls: dict[str, str | None], base_url: str
         total=page.total,
         offset=page.offset,
         facets=page.facets,
+        interpreted=page.interpreted,
+        ranked_query=page.ranked_query or query,
+        weak=page.weak,
+        notices=page.notices,
         results=results,
     )

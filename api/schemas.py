@@ -122,6 +122,12 @@ class SearchQuery(FilterParams):
         "passage", description="document: one result per document, with up to two more of its passages."
     )
     sort: Literal["relevance", "newest"] = Field("relevance", description="newest: year descending, then relevance.")
+    interpret: bool = Field(
+        True,
+        description='Read years ("2023", "since 2020"), a council in the index and a document type named in '
+        'the plural ("toolkits") from the query as filters, reported in `interpreted`; a filter given as a '
+        "parameter wins. false: search the words as typed.",
+    )
 
     def filters(self) -> Filters:
         return replace(super().filters(), role=self.role)

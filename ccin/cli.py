@@ -97,6 +97,12 @@ def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, 
 )
 @click.option("--group", type=click.Choice(["passage", "document"]), default="passage", show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True)
+@click.option(
+    "--interpret/--as-typed",
+    default=True,
+    show_default=True,
+    help="Read years, a council and a document type in the query as filters (or search the words as typed).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the HTTP response body.")
 @click.pass_obj
 def search(
@@ -114,6 +120,7 @@ def search(
     role: str,
     group: str,
     sort: str,
+    interpret: bool,
     as_json: bool,
 ) -> None:
     """Search the index and print cited passages."""
@@ -135,18 +142,33 @@ def search(
             "role": role,
             "group": group,
             "sort": sort,
+            "interpret": interpret,
         }
     )
     kb = knowledge_base(settings)
     if params.document:
         kb.document(params.document)  # an unknown document is an error, as over HTTP
     found = kb.search(
-        params.q, params.filters(), params.k, params.mode, offset=params.offset, group=params.group, sort=params.sort
+        params.q,
+        params.filters(),
+        params.k,
+        params.mode,
+        offset=params.offset,
+        group=params.group,
+        sort=params.sort,
+        read=params.interpret,
     )
     response = search_response(found, kb.document_urls())
     if as_json:
         click.echo(response.model_dump_json(indent=2))
         return
+    for notice in response.notices:
+        click.echo(notice)
+    if response.interpreted:
+        read = ", ".join(f"{key}={value}" for key, value in response.interpreted.items())
+        click.echo(f"Read from the query: {read} (--as-typed searches without them).")
+    if response.weak and response.results:
+        click.echo("No close match: these are the nearest passages, not answers.")
     if not response.results:
         click.echo(f"No results for “{query}”.")
     for number, result in enumerate(response.results, start=1):

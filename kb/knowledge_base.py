@@ -8,7 +8,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,13 @@ from kb.facets import Facets, count_facets
 from kb.filters import Filters
 from kb.listing import Card, listing, page
 from kb.passage import DocumentMeta, DocumentPrinciple, IndexedDocument, TaggedPassage
+from kb.query_reading import read_query
 from kb.registry import DocumentRegistry
 from kb.retrieve import Retriever
 from kb.snapshot import Snapshot
 from kb.snapshot_cache import SnapshotCache
 from kb.store import PassageStore
+from kb.weak_match import is_weak
 
 
 @dataclass
@@ -44,6 +46,10 @@ class SearchPage:
     facets: Facets
     cards: list[Card]
     snapshot: Snapshot
+    interpreted: dict[str, Any] = field(default_factory=dict)  # filters read from the query (kb/query_reading.py)
+    ranked_query: str = ""  # the text that was ranked: the query less what was read from it
+    weak: bool = False  # no passage is close to the query (kb/weak_match.py)
+    notices: list[str] = field(default_factory=list)  # things a person should know about this page
 
 
 @dataclass
@@ -71,7 +77,7 @@ class KnowledgeBase:
         self.files_dir = self.data_dir / "files"
         self._embedder_factory = embedder_factory
         self._cache = SnapshotCache(self.store, self.registry, self.data_dir / "snapshot")
-        self._urls: tuple[int, dict[str, str | None]] | None = None
+        self._catalogue_facts: tuple[int, dict[str, str | None], list[str], list[str]] | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -97,27 +103,73 @@ class KnowledgeBase:
         offset: int = 0,
         group: str = "passage",
         sort: str = "relevance",
+        read: bool = False,
     ) -> SearchPage:
         """A page of k results from `offset` of the query's candidate list (see kb/listing.py), with its total
-        and facet counts."""
+        and facet counts. With `read`, years, a known council and a document type named in the query become
+        filters (kb/query_reading.py) and `SearchPage.interpreted` says which."""
         started = time.perf_counter()
         table = self.snapshot()
-        hits = (retriever or Retriever(self.embedder)).candidates(table, query, filters, k, mode)
+        reading = read_query(query, filters, self.councils(), self.document_types()) if read else None
+        ranked, filters = (reading.text, reading.filters) if reading else (query, filters)
+        hits = (retriever or Retriever(self.embedder)).candidates(table, ranked, filters, k, mode)
+        weak = mode != "bm25" and is_weak(table, self.embedder.embed_query(ranked), [h.row for h in hits[:10]])
         cards = listing(table, hits, group, sort)
         shown = page(cards, offset, k)
         took = round((time.perf_counter() - started) * 1000, 2)
         if self.query_log:
             self.registry.log_query(query, filters.as_dict(), mode, len(shown), took)
         return SearchPage(
-            query, took, mode, filters, group, sort, len(cards), offset, count_facets(table, cards), shown, table
+            query,
+            took,
+            mode,
+            filters,
+            group,
+            sort,
+            len(cards),
+            offset,
+            count_facets(table, cards),
+            shown,
+            table,
+            reading.found if reading else {},
+            ranked,
+            weak,
+            [notice] if (notice := self.council_notice(filters.council)) else [],
         )
 
-    def document_urls(self) -> dict[str, str | None]:
-        """Catalogue URLs by document id, read from the registry once per index generation, not per query."""
+    def councils(self) -> list[str]:
+        """Every council named in the index (lead councils and partners), sorted."""
+        return self._facts()[1]
+
+    def document_types(self) -> list[str]:
+        return self._facts()[2]
+
+    def council_notice(self, council: str | None) -> str | None:
+        """What to tell a person whose council filter no council in the index matches (an empty page alone
+        reads as "nothing on this topic")."""
+        if council is None:
+            return None
+        wanted = council.strip().lower()
+        known = self.councils()
+        if not known or any(wanted in name.lower() for name in known):
+            return None
+        return f"No council in the index matches “{council.strip()}”. Councils: {', '.join(known)}."
+
+    def _facts(self) -> tuple[dict[str, str | None], list[str], list[str]]:
+        """Catalogue URLs by document id, council names and document types, read from the registry once per
+        index generation, not per query."""
         generation = self.snapshot().generation
-        if self._urls is None or self._urls[0] != generation:
-            self._urls = (generation, {d.meta.id: d.meta.url for d in self.registry.all()})
-        return self._urls[1]
+        if self._catalogue_facts is None or self._catalogue_facts[0] != generation:
+            documents = self.registry.all()
+            urls = {d.meta.id: d.meta.url for d in documents}
+            councils = sorted({c for d in documents for c in [d.meta.lead_council, *d.meta.partners] if c})
+            types = sorted({d.meta.type for d in documents if d.meta.type})
+            self._catalogue_facts = (generation, urls, councils, types)
+        return self._catalogue_facts[1:]
+
+    def document_urls(self) -> dict[str, str | None]:
+        """Catalogue URLs by document id."""
+        return self._facts()[0]
 
     def document(self, document_id: str) -> IndexedDocument:
         document = self.registry.get(document_id)

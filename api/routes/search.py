@@ -27,6 +27,13 @@ def search(params: Annotated[SearchQuery, Query()], kb: KB, base: BaseURL) -> Se
     if params.document is not None:
         kb.document(params.document)  # an unknown id is a mistake to report, not a search with no results
     found = kb.search(
-        params.q, filters, params.k, params.mode, offset=params.offset, group=params.group, sort=params.sort
+        params.q,
+        filters,
+        params.k,
+        params.mode,
+        offset=params.offset,
+        group=params.group,
+        sort=params.sort,
+        read=params.interpret,
     )
     return search_response(found, kb.document_urls() if found.cards else {}, base)

@@ -38,7 +38,22 @@ def _documents(body: dict) -> set[str]:
 def test_a_search_answers_cited_passages_in_the_contract_shape(http: httpx.Client, live_server: LiveServer) -> None:
     body = _search(http, q="community asset transfer", k=3)
 
-    assert set(body) == {"query", "took_ms", "mode", "filters", "group", "sort", "total", "offset", "facets", "results"}
+    assert set(body) == {
+        "query",
+        "took_ms",
+        "mode",
+        "filters",
+        "group",
+        "sort",
+        "total",
+        "offset",
+        "facets",
+        "interpreted",
+        "ranked_query",
+        "weak",
+        "notices",
+        "results",
+    }
     assert body["query"] == "community asset transfer"
     assert body["mode"] == "hybrid"
     assert body["filters"] == {}
@@ -159,3 +174,30 @@ def test_snippets_escape_markup_and_mark_only_query_terms(http: httpx.Client) ->
     for result in body["results"]:
         without_marks = result["snippet"].replace("<mark>", "").replace("</mark>", "")
         assert "<" not in without_marks
+
+
+def test_a_council_and_a_year_in_the_query_become_filters_and_are_reported(http: httpx.Client) -> None:
+    body = _search(http, q="Newcastle community assets", k=30)
+    assert body["interpreted"] == {"council": "Newcastle"}
+    assert body["filters"]["council"] == "Newcastle"
+    assert body["ranked_query"] == "community assets"
+    assert _documents(body) == {"beyond-asset-transfer"}
+    typed = _search(http, q="Newcastle community assets", k=30, interpret="false")
+    assert typed["interpreted"] == {} and "council" not in typed["filters"]
+    assert len(_documents(typed)) > 1, "as typed, the council's name is only a word to rank"
+    dated = _search(http, q="cooperative 2024", k=100, mode="dense")
+    assert dated["interpreted"] == {"year_from": 2024, "year_to": 2024}
+    assert {r["citation"]["year"] for r in dated["results"]} == {2024}
+
+
+def test_an_off_topic_query_is_flagged_weak_and_an_answerable_one_is_not(http: httpx.Client) -> None:
+    off_topic = _search(http, q="xyzzyplugh quantum blockchain")
+    assert off_topic["results"] and off_topic["weak"] is True
+    assert _search(http, q="community asset transfer")["weak"] is False
+
+
+def test_a_council_filter_that_matches_no_council_says_so(http: httpx.Client) -> None:
+    body = _search(http, q="community", council="Narnia")
+    assert body["results"] == []
+    assert len(body["notices"]) == 1
+    assert "Narnia" in body["notices"][0] and "Newcastle City Council" in body["notices"][0]

@@ -80,7 +80,11 @@ def test_the_cases_cover_both_sides_of_k(kb: KnowledgeBase) -> None:
 
 
 def test_no_match_gives_no_results_and_unfiltered_mask_is_none(kb: KnowledgeBase) -> None:
-    assert search(kb, QUERY, Filters(council="atlantis"), 5).results == []
+    nowhere = search(kb, QUERY, Filters(council="atlantis"), 5)
+    assert nowhere.results == []
+    assert nowhere.notices and "No council in the index matches “atlantis”" in nowhere.notices[0]
+    assert "Kirklees Council" in nowhere.notices[0], "the notice names the councils there are"
+    assert search(kb, QUERY, Filters(council="kirklees"), 5).notices == []
     assert Filters(role="any").mask(kb.snapshot()) is None
     assert Filters().mask(kb.snapshot()) is not None  # navigation is left out by default
     mask = Filters(council=" Kirklees ").mask(kb.snapshot())
