@@ -18,7 +18,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 RESULTS = Path(__file__).resolve().parent / "results"
-STEPS = ("retrieval", "chunking", "tagging", "principles", "ingest", "latency", "load")
+STEPS = ("retrieval", "weak", "chunking", "tagging", "principles", "ingest", "latency", "load")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         from evaluations.retrieval import evaluate_retrieval
 
         results["retrieval"] = evaluate_retrieval(kb, tune=not args.quick)
+    if "weak" in args.only:
+        from evaluations.weak_match import evaluate_weak_match
+
+        results["weak"] = evaluate_weak_match(kb)
     if "chunking" in args.only and not args.quick:  # three extra ingests of the corpus: full runs only
         from evaluations.chunking import evaluate_chunking
 

@@ -57,6 +57,28 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
                 ["mode", "passage list", "group=document"],
                 [[m, v["passage list"], v["group=document"]] for m, v in scores.items()],
             )
+    weak = results.get("weak")
+    if weak:
+        lines.append(
+            f"**No close match** (`weak`: the closest of the top 10 passages below cosine {weak['floor']}, the "
+            "floor set on the development queries alone)"
+        )
+        lines.append("")
+        lines += _table(
+            ["queries", "count", "flagged weak", "closest: min", "median", "max"],
+            [
+                [
+                    name.replace("_", " "),
+                    v["queries"],
+                    v["flagged_weak"],
+                    v["closest_min"],
+                    v["closest_median"],
+                    v["closest_max"],
+                ]
+                for name, v in weak.items()
+                if isinstance(v, dict)
+            ],
+        )
     chunking = results.get("chunking")
     if chunking:
         lines.append("**Passage size** (development queries only; the product uses the best hybrid row)")
