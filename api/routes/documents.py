@@ -10,6 +10,8 @@ from fastapi.responses import FileResponse
 
 from api.deps import KB, BaseURL, DocumentId
 from api.schemas import (
+    FILTER_422,
+    YEAR_RANGE_RULE,
     DocumentList,
     DocumentOut,
     DocumentType,
@@ -23,13 +25,17 @@ router = APIRouter(tags=["documents"])
 FILE_MEDIA_TYPES = ("application/pdf", "text/html", "text/markdown", "text/plain", "application/octet-stream")
 
 
-@router.get("/documents", response_model=DocumentList, responses=error_responses(422))
+@router.get("/documents", response_model=DocumentList, responses=error_responses(422, descriptions={422: FILTER_422}))
 def list_documents(
     kb: KB,
     base: BaseURL,
     council: Annotated[str | None, Query(max_length=200)] = None,
-    year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-    year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    year_from: Annotated[
+        int | None, Query(ge=1900, le=2100, description=f"Only documents from this year on. {YEAR_RANGE_RULE}")
+    ] = None,
+    year_to: Annotated[
+        int | None, Query(ge=1900, le=2100, description=f"Only documents up to this year. {YEAR_RANGE_RULE}")
+    ] = None,
     type: DocumentType | None = None,
     principle: Annotated[int | None, Query(ge=1, le=10)] = None,
     offset: Annotated[int, Query(ge=0)] = 0,

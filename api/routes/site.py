@@ -6,10 +6,13 @@ import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
+
+from api.schemas import error_responses
 
 router = APIRouter(tags=["site"])
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -35,14 +38,25 @@ def widget_src() -> str:
     responses={
         200: {"content": {"text/javascript": {}}},
         304: {"description": "Not modified (the ETag or Last-Modified matched)."},
+        **error_responses(422),
     },
 )
-def widget(request: Request) -> Response:
+def widget(
+    request: Request,
+    v: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="The widget version (as `widget_src()` writes it): a URL naming this version is cached "
+            "for a year, immutable; without it, for an hour.",
+        ),
+    ] = None,
+) -> Response:
     path = STATIC / "widget.js"
     response: Response = FileResponse(path, media_type="text/javascript", stat_result=os.stat(path))
     if _STATIC_FILES.is_not_modified(response.headers, request.headers):
         response = NotModifiedResponse(response.headers)
-    versioned = request.query_params.get("v", "").startswith(WIDGET_VERSION)
+    versioned = (v or "").startswith(WIDGET_VERSION)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if versioned else "public, max-age=3600"
     response.headers["X-Widget-Version"] = WIDGET_VERSION
     return response
