@@ -88,6 +88,7 @@ def _check_no_text_lost(text: str, passages: list[Passage]) -> None:
     assert "".join(rebuilt) == text
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_blocks(), _PARAMS)
 def test_passages_with_their_gaps_give_back_the_cleaned_text_exactly(blocks: list[Block], params: ChunkParams) -> None:
@@ -99,6 +100,7 @@ def test_passages_with_their_gaps_give_back_the_cleaned_text_exactly(blocks: lis
     assert all(p.text == p.text.strip() and p.text for p in passages)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_blocks(), _PARAMS)
 def test_page_spans_are_monotonic_and_cover_the_blocks(blocks: list[Block], params: ChunkParams) -> None:
@@ -112,6 +114,7 @@ def test_page_spans_are_monotonic_and_cover_the_blocks(blocks: list[Block], para
     assert [p.ordinal for p in passages] == list(range(len(passages)))
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(_blocks(), _PARAMS)
 def test_ids_are_stable_and_unique(blocks: list[Block], params: ChunkParams) -> None:
@@ -138,6 +141,7 @@ def test_without_headings_no_passage_grows_past_max_words(paragraphs: list[str],
     assert sum(p.word_count for p in passages) == sum(len(t.split()) for t in paragraphs)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(_blocks(), _PARAMS)
 def test_heading_path_is_the_chain_of_headings_in_force(blocks: list[Block], params: ChunkParams) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from ingest.tagger import TaggerModel
 from ingest.tagger_training import THRESHOLDS, Training, best_thresholds, macro_f1, train_tagger
@@ -39,6 +40,7 @@ def test_macro_f1_counts_a_principle_neither_labelled_nor_predicted_as_zero() ->
     assert macro_f1(truth, predicted) == 0.1
 
 
+@pytest.mark.slow
 def test_training_on_made_up_passages_gives_a_model_that_loads(tmp_path: Path) -> None:
     rng = np.random.default_rng(11)
     words = ["ballot", "lease", "peer", "budget", "care", "energy", "food", "housing", "youth", "members"]

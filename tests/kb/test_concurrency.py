@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from ccin.app import knowledge_base, service_app
@@ -39,6 +40,7 @@ def _catalogue() -> Catalogue:
     return Catalogue(entries)
 
 
+@pytest.mark.slow
 def test_searches_during_an_ingest_see_whole_documents_only(writable_index: Path) -> None:
     settings = make_settings(writable_index, query_log=False)
     errors: list[BaseException] = []
@@ -82,6 +84,7 @@ def test_searches_during_an_ingest_see_whole_documents_only(writable_index: Path
     )
 
 
+@pytest.mark.slow
 def test_document_routes_answer_during_an_ingest_without_a_server_error(writable_index: Path) -> None:
     """The reads the reliability probe saw fail (56 x 500 while an ingest replaced documents): every document
     route, over HTTP, while changing versions are committed into the same data directory."""

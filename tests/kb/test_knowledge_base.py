@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from ccin.app import knowledge_base
 from ingest.catalogue import Catalogue
@@ -52,6 +53,7 @@ def assert_consistent(kb: KnowledgeBase) -> set[str]:
     return current
 
 
+@pytest.mark.slow
 def test_reingest_delete_and_prune_keep_bm25_and_chroma_in_step(writable_index: Path, tmp_path: Path) -> None:
     kb = knowledge_base(make_settings(writable_index, query_log=False))
     before = assert_consistent(kb)
@@ -93,6 +95,7 @@ def test_reingest_delete_and_prune_keep_bm25_and_chroma_in_step(writable_index: 
     assert kb.registry.get("values-driven-ai") is None
 
 
+@pytest.mark.slow
 def test_commits_keep_the_in_memory_table_equal_to_a_rebuild_without_reading_the_store_each_time(
     writable_index: Path, tmp_path: Path
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from ccin.app import knowledge_base, service_app
@@ -15,6 +16,7 @@ from ingest.pipeline import Ingestor
 from tests.conftest import make_settings
 
 
+@pytest.mark.slow
 def test_a_moved_data_directory_serves_every_documents_file(sample_index: Path, tmp_path: Path) -> None:
     moved = tmp_path / "restored" / "data"
     shutil.copytree(sample_index, moved)
@@ -40,6 +42,7 @@ def _report(path: Path, topic: str, extra: str = "") -> None:
     path.write_text(f"{topic.title()} report\n\n" + "\n\n".join(sentences * 3) + extra, encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_reingest_that_stops_repeating_a_document_drops_the_link_on_both_sides(tmp_path: Path) -> None:
     folder = tmp_path / "inbox"
     _report(folder / "a-food.txt", "food")
