@@ -1,11 +1,11 @@
-"""Response bodies made from kb's domain objects that more than one route (or the CLI) serves: a document
+"""Response bodies made from kb's domain objects that a route and the CLI both serve: a search, a document
 with the principles it meets and their evidence, the principle summaries, and declared-versus-found."""
 
 from __future__ import annotations
 
 import json
 
-from api.results import citation, document_file_url
+from api.results import SearchResponse, citation, document_file_url, search_response
 from api.schemas import (
     DeclaredVersusFoundItem,
     DeclaredVersusFoundOut,
@@ -14,6 +14,7 @@ from api.schemas import (
     PrincipleMet,
     PrincipleRef,
     PrincipleSummary,
+    SearchQuery,
 )
 from kb.declared import disagreements
 from kb.knowledge_base import KnowledgeBase
@@ -125,3 +126,21 @@ def declared_versus_found(kb: KnowledgeBase) -> DeclaredVersusFoundOut:
             for c in disagreeing
         ],
     )
+
+
+def answer_search(kb: KnowledgeBase, params: SearchQuery, base_url: str = "") -> SearchResponse:
+    """GET /search and `ccin search` alike: an unknown document is a mistake to report (404), not a search with
+    no results; then the page, as the HTTP body."""
+    if params.document is not None:
+        kb.document(params.document)
+    found = kb.search(
+        params.q,
+        params.filters(),
+        params.k,
+        params.mode,
+        offset=params.offset,
+        group=params.group,
+        sort=params.sort,
+        read=params.interpret,
+    )
+    return search_response(found, kb.document_urls() if found.cards else {}, base_url)

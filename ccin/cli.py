@@ -124,8 +124,8 @@ def search(
     as_json: bool,
 ) -> None:
     """Search the index and print cited passages."""
-    from api.results import search_response
     from api.schemas import SearchQuery
+    from api.views import answer_search
 
     params = SearchQuery.model_validate(
         {
@@ -145,20 +145,7 @@ def search(
             "interpret": interpret,
         }
     )
-    kb = knowledge_base(settings)
-    if params.document:
-        kb.document(params.document)  # an unknown document is an error, as over HTTP
-    found = kb.search(
-        params.q,
-        params.filters(),
-        params.k,
-        params.mode,
-        offset=params.offset,
-        group=params.group,
-        sort=params.sort,
-        read=params.interpret,
-    )
-    response = search_response(found, kb.document_urls())
+    response = answer_search(knowledge_base(settings), params)
     if as_json:
         click.echo(response.model_dump_json(indent=2))
         return

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import KB, BaseURL, RateLimited
-from api.results import search_response
 from api.schemas import FILTER_422, SearchQuery, SearchResponse, error_responses
+from api.views import answer_search
 
 router = APIRouter(tags=["search"])
 
@@ -23,17 +23,4 @@ def search(params: Annotated[SearchQuery, Query()], kb: KB, base: BaseURL) -> Se
     """Hybrid (default), BM25 or dense search. Filters apply before ranking, so k results come back when k
     passages match; navigation passages are left out unless `role` asks for them. `offset` pages through the
     `total` results, `group=document` gives one result per document, and `facets` count the `total` results."""
-    filters = params.filters()
-    if params.document is not None:
-        kb.document(params.document)  # an unknown id is a mistake to report, not a search with no results
-    found = kb.search(
-        params.q,
-        filters,
-        params.k,
-        params.mode,
-        offset=params.offset,
-        group=params.group,
-        sort=params.sort,
-        read=params.interpret,
-    )
-    return search_response(found, kb.document_urls() if found.cards else {}, base)
+    return answer_search(kb, params, base)

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ccin.app import knowledge_base, service_app
+from ccin.settings import Settings
 from ingest.catalogue import Catalogue
 from ingest.chunk import ChunkParams
 from ingest.pipeline import Ingestor
@@ -40,10 +41,8 @@ def _catalogue() -> Catalogue:
     return Catalogue(entries)
 
 
-@pytest.mark.slow
-def test_searches_during_an_ingest_see_whole_documents_only(writable_index: Path) -> None:
-    settings = make_settings(writable_index, query_log=False)
-    errors: list[BaseException] = []
+def _ingester(settings: Settings, errors: list[BaseException]) -> threading.Thread:
+    """A thread that ingests two new documents and new versions of two others (errors go to `errors`)."""
 
     def ingest() -> None:
         try:
@@ -51,8 +50,15 @@ def test_searches_during_an_ingest_see_whole_documents_only(writable_index: Path
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 
+    return threading.Thread(target=ingest)
+
+
+@pytest.mark.slow
+def test_searches_during_an_ingest_see_whole_documents_only(writable_index: Path) -> None:
+    settings = make_settings(writable_index, query_log=False)
+    errors: list[BaseException] = []
     reader = knowledge_base(settings)
-    ingester = threading.Thread(target=ingest)
+    ingester = _ingester(settings, errors)
     ingester.start()
     searches, during, seen_documents = 0, 0, set()
     while ingester.is_alive() or searches < len(QUERIES):
@@ -90,16 +96,9 @@ def test_document_routes_answer_during_an_ingest_without_a_server_error(writable
     route, over HTTP, while changing versions are committed into the same data directory."""
     settings = make_settings(writable_index, query_log=False)
     errors: list[BaseException] = []
-
-    def ingest() -> None:
-        try:
-            Ingestor(knowledge_base(settings), _catalogue(), ChunkParams()).run([REPLACED[0], *NEW, REPLACED[1]])
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
-
     statuses: list[tuple[str, int]] = []
     with TestClient(service_app(settings)) as client:
-        ingester = threading.Thread(target=ingest)
+        ingester = _ingester(settings, errors)
         ingester.start()
         rounds = 0
         while ingester.is_alive() or rounds < 2:
