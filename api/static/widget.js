@@ -6,7 +6,7 @@
  *
  * Attributes
  *   api          API base URL (default: the origin widget.js was loaded from)
- *   k            results per page (default 5); "More results" asks for k more
+ *   k            results per page (default 5); "Previous" and "Next" page through the rest by offset
  *   principle    fixed principle id: hides the chips and always filters
  *   placeholder  input placeholder
  *   mode         passed to /search as mode (hybrid | bm25 | dense)
@@ -20,17 +20,22 @@
  *   passage-role passed to /search as role: navigation (contents, reading lists, covers) is left out unless
  *                this says "any", "navigation" or a kind of navigation
  *   no-chips     boolean: never show the principle chips
+ *   interpret    "false": search the words as typed (default: the API reads a council, years or a document
+ *                type from the query as filters, and the widget says so, offering to search as typed instead)
  * Events (bubble, composed)
  *   ccin-search   {query, params}        a search request starts
- *   ccin-results  {query, count, error?} after each render (results, none, error or clear)
+ *   ccin-results  {query, count, error?, total?, offset?, facets?, interpreted?, weak?, notices?}
+ *                 after each render (results, none, error or clear); facets are the API's counts by value
  *   ccin-about    {documentId, citation} "About this document" clicked (variant="page")
  * CSS custom properties (defaults)
  *   --ccin-font     font family (system-ui stack)   --ccin-accent   links, focus, chips (#0f766e)
  *   --ccin-bg       background (#fff)               --ccin-fg       text (#1f2933)
  *   --ccin-muted    secondary text (#5b6675)        --ccin-mark-bg  match highlight (#fde68a)
  *   --ccin-radius   corner radius (10px)            --ccin-border   borders (#d6dbe1)
- * Parts: container field input clear chips chip (+selected) status listbox result title meta
- *   snippet mark principles principle also-in also-in-document about more
+ * Parts: container field input clear chips chip (+selected) status notes interpreted search-as-typed as-typed
+ *   weak-match notice
+ *   listbox (+weak) result title meta snippet mark principles principle also-in also-in-document about
+ *   pager previous next
  * Properties/methods: el.query (get/set), el.search(q?), el.clear(), el.focus()
  */
 (() => {
@@ -88,6 +93,31 @@ function errorText(res, data) {
   return `Search is unavailable right now (the search service answered HTTP ${res.status}).`;
 }
 
+const TYPE_PLURAL = { toolkit: 'toolkits', report: 'reports', 'case-study': 'case studies', 'policy-lab': 'policy labs',
+  'policy-prototype': 'policy prototypes', 'members-pack': "members' packs", 'web-page': 'web pages' };
+const andList = (xs) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+// "Showing toolkits from Kirklees, since 2020 only" and "Search all councils, years and types instead", from the
+// API's `interpreted` (council, year_from/year_to, type); null when it read nothing.
+function readLine(it) {
+  if (!it || !Object.keys(it).length) return null;
+  const year = (v) => (Number.isInteger(v) ? v : null);
+  const from = year(it.year_from);
+  const to = year(it.year_to);
+  let years = null;
+  if (from != null && to != null) years = from === to ? String(from) : `${from}–${to}`;
+  else if (from != null) years = `since ${from}`;
+  else if (to != null) years = `up to ${to}`;
+  const council = it.council != null && it.council !== '' ? String(it.council) : null;
+  const type = it.type != null && it.type !== '' ? String(it.type) : null;
+  let text = `Showing ${type ? TYPE_PLURAL[type] || `${type.replace(/-/g, ' ')} documents` : 'results'}`;
+  if (council) text += ` from ${council}${years ? `, ${years}` : ''}`;
+  else if (years) text += /^\d/.test(years) ? ` from ${years}` : ` ${years}`;
+  const all = [council && 'councils', years && 'years', type && 'types'].filter(Boolean);
+  if (!all.length) return { text: 'Showing results narrowed by words in your search', undo: 'Search as typed instead' };
+  return { text: `${text} only`, undo: `Search all ${andList(all)} instead` };
+}
+
 const CSS = `
 :host{all:initial;display:block;font-family:var(--ccin-font,system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif);font-size:medium;line-height:1.5;
 --_a:var(--ccin-accent,#0f766e);--_bg:var(--ccin-bg,#fff);--_fg:var(--ccin-fg,#1f2933);--_mu:var(--ccin-muted,#5b6675);
@@ -129,8 +159,23 @@ mark{background:var(--_mk);color:inherit;padding:0 .1em;border-radius:2px}
 .also{font-size:.8em;color:var(--_mu);margin:.45em 0 0}
 .also a{color:var(--_a)}
 .about{margin-top:.6em;font-size:.8em;padding:.3em .8em;border:1px solid var(--_bd);border-radius:var(--_r);background:var(--_bg);color:var(--_a);font-weight:600}
-.about:hover,.more:hover{border-color:var(--_a)}
-.more{display:block;width:100%;margin-top:.6em;padding:.55em;font-size:.88em;font-weight:600;border:1px solid var(--_bd);border-radius:var(--_r);background:var(--_bg);color:var(--_a)}
+.about:hover{border-color:var(--_a)}
+.notes{margin:.45em 0 0;display:grid;gap:.35em;font-size:.85em}
+.notes:empty{display:none}
+.notes p{margin:0;overflow-wrap:anywhere}
+.interp{color:var(--_fg)}
+.interp button{font:inherit;border:0;background:none;padding:0;color:var(--_a);text-decoration:underline;text-underline-offset:2px}
+.weakmsg{padding:.55em .8em;border:1px solid #e9d8a6;border-left:4px solid #b7791f;border-radius:var(--_r);background:#fffbeb;color:#5c3d0a}
+.notice{padding:.55em .8em;border:1px solid var(--_bd);border-left:4px solid var(--_mu);border-radius:var(--_r);background:color-mix(in srgb,var(--_mu) 6%,var(--_bg))}
+ul.weak .opt{border-style:dashed;background:color-mix(in srgb,var(--_mu) 5%,var(--_bg))}
+ul.weak .title{color:var(--_mu);font-weight:600}
+ul.weak .snip{color:var(--_mu)}
+ul.weak .pr span{color:var(--_mu);border-color:var(--_bd);background:none}
+.pager{display:flex;justify-content:space-between;gap:.5em;margin-top:.6em}
+.pager:not(:has(button:not([hidden]))){display:none}
+.pager button{padding:.5em 1em;font-size:.88em;font-weight:600;border:1px solid var(--_bd);border-radius:var(--_r);background:var(--_bg);color:var(--_a)}
+.pager button:hover{border-color:var(--_a)}
+.pager .next{margin-left:auto}
 :host([variant=page]) input{font-size:1.1em;padding-top:.75em;padding-bottom:.75em}
 :host([variant=page]) ul{gap:.75em}
 :host([variant=page]) .opt{padding:1em 1.15em}
@@ -143,10 +188,13 @@ const HTML = `<style>${CSS}</style><div id="box" class="box" part="container" ro
 <button id="x" class="clear" part="clear" type="button" aria-label="Clear search" hidden>✕</button></div>
 <div id="chips" class="chips" part="chips" role="group" aria-label="Filter by principle" hidden></div>
 <div id="st" class="status" part="status" role="status" aria-live="polite"></div>
+<div id="notes" class="notes" part="notes"></div>
 <ul id="lb" role="listbox" part="listbox" aria-label="Search results" hidden></ul>
-<button id="more" class="more" part="more" type="button" hidden>More results</button></div>`;
+<nav id="pager" class="pager" part="pager" aria-label="Result pages">
+<button id="prev" class="prev" part="previous" type="button" hidden>← Previous</button>
+<button id="next" class="next" part="next" type="button" hidden>Next →</button></nav></div>`;
 
-const FILTER_ATTRS = ['query', 'k', 'principle', 'api', 'mode', 'council', 'year-from', 'year-to', 'type', 'passage-role', 'group'];
+const FILTER_ATTRS = ['query', 'k', 'principle', 'api', 'mode', 'council', 'year-from', 'year-to', 'type', 'passage-role', 'group', 'interpret'];
 
 class CcinSearch extends HTMLElement {
   static get observedAttributes() { return [...FILTER_ATTRS, 'placeholder', 'label', 'variant', 'no-chips']; }
@@ -156,12 +204,13 @@ class CcinSearch extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     root.innerHTML = HTML; // static markup only: API data never goes through innerHTML
     const e = (this._e = {});
-    for (const id of ['q', 'x', 'chips', 'st', 'lb', 'more', 'lbl', 'box']) e[id] = root.getElementById(id);
-    Object.assign(this, { _results: [], _active: -1, _open: false, _extra: 0, _chip: '' });
+    for (const id of ['q', 'x', 'chips', 'st', 'notes', 'lb', 'pager', 'prev', 'next', 'lbl', 'box']) e[id] = root.getElementById(id);
+    Object.assign(this, { _results: [], _active: -1, _open: false, _offset: 0, _asTyped: false, _chip: '' });
     e.q.addEventListener('input', () => this._onInput());
     e.q.addEventListener('keydown', (ev) => this._onKey(ev));
     e.x.addEventListener('click', () => { this.clear(); e.q.focus(); });
-    e.more.addEventListener('click', () => { this._extra += this._pageK(); this._run(); });
+    e.prev.addEventListener('click', () => this._page(-1));
+    e.next.addEventListener('click', () => this._page(1));
   }
 
   connectedCallback() {
@@ -183,7 +232,8 @@ class CcinSearch extends HTMLElement {
     this._sync();
     if (name === 'query') this._set(val);
     if (FILTER_ATTRS.includes(name)) {
-      this._extra = 0;
+      this._offset = 0;
+      if (name === 'query') this._asTyped = false;
       if (this.query.length >= 2) this._schedule(0); // coalesces several attribute changes into one search
       else if (name === 'query') this.clear();
     }
@@ -198,12 +248,16 @@ class CcinSearch extends HTMLElement {
   get query() { return this._e.q.value.trim(); }
   set query(v) { this.search(v); }
   focus(opts) { this._e.q.focus(opts); }
-  search(q) { if (q != null) this._set(q); this._extra = 0; return this._run(true); }
+  search(q) {
+    if (q != null && String(q).trim() !== this.query) { this._set(q); this._asTyped = false; }
+    this._offset = 0;
+    return this._run(true);
+  }
 
   clear() {
     this._abort();
     this._set('');
-    this._results = [];
+    Object.assign(this, { _results: [], _data: null, _offset: 0, _asTyped: false });
     this._render();
     this._status('');
     this._emit('ccin-results', { query: '', count: 0 });
@@ -258,7 +312,7 @@ class CcinSearch extends HTMLElement {
     b.addEventListener('click', () => {
       this._chip = this._chip === id ? '' : id;
       this._pressChips();
-      this._extra = 0;
+      this._offset = 0;
       if (this.query.length >= 2) this._run();
     });
     this._pressChips(b);
@@ -274,7 +328,8 @@ class CcinSearch extends HTMLElement {
   }
 
   _params(q) {
-    const p = new URLSearchParams({ q, k: String(this._pageK() + this._extra) });
+    const p = new URLSearchParams({ q, k: String(this._pageK()) });
+    if (this._offset > 0) p.set('offset', String(this._offset));
     p.set('group', (this.getAttribute('group') || '').trim() || 'document');
     const pr = (this.getAttribute('principle') || '').trim() || this._chip;
     if (pr) p.set('principle', pr);
@@ -282,15 +337,17 @@ class CcinSearch extends HTMLElement {
       const v = (this.getAttribute(attr) || '').trim();
       if (v) p.set(name, v);
     }
+    if (this._asTyped || (this.getAttribute('interpret') || '').trim().toLowerCase() === 'false') p.set('interpret', 'false');
     return p;
   }
 
   _onInput() {
     this._set(this._e.q.value);
-    this._extra = 0;
+    this._offset = 0;
+    this._asTyped = false;
     if (this.query.length >= 2) return this._schedule(250);
     this._abort();
-    if (this._results.length || this._e.st.textContent) { this._results = []; this._render(); this._status(''); }
+    if (this._results.length || this._e.st.textContent) { this._results = []; this._data = null; this._render(); this._status(''); }
   }
 
   _schedule(ms) {
@@ -321,17 +378,67 @@ class CcinSearch extends HTMLElement {
     this._ctl = null;
     this._busy(false);
     if (!err && !res.ok) err = errorText(res, data);
-    const list = err ? [] : (data && Array.isArray(data.results) ? data.results : []);
+    const ok = !err && data != null && typeof data === 'object';
+    const list = ok && Array.isArray(data.results) ? data.results : [];
     const n = list.length;
-    const total = data && Number.isInteger(data.total) ? data.total : n;
+    const offset = ok && Number.isInteger(data.offset) ? data.offset : this._offset;
+    const total = ok && Number.isInteger(data.total) ? data.total : offset + n;
+    this._offset = offset;
     this._total = total;
     this._results = list;
+    this._data = ok ? { query: q, asTyped: params.get('interpret') === 'false', weak: data.weak === true,
+      interpreted: data.interpreted && typeof data.interpreted === 'object' ? data.interpreted : {},
+      notices: Array.isArray(data.notices) ? data.notices.filter((x) => x != null && x !== '').map(String) : [] } : null;
     this._open = true;
     this._render();
     if (err) this._status(err, true);
-    else if (n) this._status(`Showing 1–${n} of ${total} result${total === 1 ? '' : 's'} for “${q}”`);
+    else if (n) this._status(`Showing ${offset + 1}–${offset + n} of ${total} result${total === 1 ? '' : 's'} for “${q}”`);
+    else if (offset > 0 && total > 0) this._status(`No more results for “${q}” (${total} in all).`);
     else this._status(`No results for “${q}”. Try fewer words or remove the principle filter.`);
-    this._emit('ccin-results', err ? { query: q, count: 0, error: err } : { query: q, count: n });
+    const d = this._data;
+    this._emit('ccin-results', err ? { query: q, count: 0, error: err }
+      : { query: q, count: n, total, offset, facets: data.facets || null, interpreted: d.interpreted, weak: d.weak, notices: d.notices });
+  }
+
+  _page(step) {
+    const which = step > 0 ? 'next' : 'prev';
+    this._offset = Math.max(0, this._offset + step * this._pageK());
+    return this._run().then(() => {
+      const e = this._e;
+      e.st.scrollIntoView({ block: 'nearest' });
+      if (e[which].hidden) (e[which === 'next' ? 'prev' : 'next'].hidden ? e.q : e[which === 'next' ? 'prev' : 'next']).focus();
+    });
+  }
+
+  _searchAsTyped() {
+    this._asTyped = true;
+    this._offset = 0;
+    this._e.q.focus();
+    return this._run();
+  }
+
+  // What the API read from the query's words, what it could not match, and whether the results are close at all:
+  // every sentence is built from text nodes, so a query or council name that looks like markup stays text.
+  _renderNotes() {
+    const d = this._open ? this._data : null;
+    const out = [];
+    if (d) {
+      const line = readLine(d.interpreted);
+      if (line) {
+        const b = h('button', { type: 'button', part: 'search-as-typed', text: line.undo });
+        b.addEventListener('click', () => this._searchAsTyped());
+        out.push(h('p', { class: 'interp', part: 'interpreted' }, `${line.text} — `, b));
+      } else if (d.asTyped) out.push(h('p', { class: 'interp', part: 'as-typed', text: 'Searched as typed.' }));
+      for (const text of d.notices) out.push(h('p', { class: 'notice', part: 'notice', text }));
+      if (d.weak && this._results.length) {
+        out.push(h('p', { class: 'weakmsg', part: 'weak-match', text: `No close match for “${d.query}”. These are the nearest passages, not answers.` }));
+      }
+    }
+    this._e.notes.replaceChildren(...out);
+    const weak = !!(d && d.weak);
+    this._e.lb.classList.toggle('weak', weak);
+    this._e.lb.setAttribute('part', weak ? 'listbox weak' : 'listbox');
+    this._e.lb.setAttribute('aria-label', weak ? 'Nearest passages (no close match)' : 'Search results');
   }
 
   _status(text, isErr) {
@@ -405,7 +512,9 @@ class CcinSearch extends HTMLElement {
     e.lb.hidden = !show;
     e.q.setAttribute('aria-expanded', String(show));
     const n = this._results.length;
-    e.more.hidden = !show || n < this._pageK() + this._extra || (this._total != null && n >= this._total);
+    e.prev.hidden = !this._open || !this._data || this._offset <= 0;
+    e.next.hidden = !show || !this._data || this._offset + n >= (this._total || 0);
+    this._renderNotes();
     if (!show) this._setActive(-1);
   }
 

@@ -35,6 +35,8 @@ WAIT_MS = 30_000
 HOSTILE_ID = "hostile-allotments"
 HOSTILE_TITLE = "<img src=x onerror=window.__pwned=3>Allotments"
 HOSTILE_MARKUP = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script>'
+# A lead council whose name is markup: the API reads it from a query that names it and lists it in the facets.
+HOSTILE_COUNCIL = "Tricky<img src=x onerror=window.__pwned=4>ville Borough Council"
 HOSTILE_TEXT = (
     "Community allotments in the borough are run by a tenants' co-operative. "
     "Growers share tools, seeds and a weekly rota for the community allotments. "
@@ -117,8 +119,9 @@ def _one_page_pdf(path: Path, text: str) -> Path:
 
 @pytest.fixture(scope="session")
 def hostile_index(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private copy of the sample index plus two catalogued one-page documents: one with markup in its title
-    and text (it would run if a page rendered it as HTML), and a notice page that shows no principle."""
+    """A private copy of the sample index plus two catalogued one-page documents: one with markup in its title,
+    text and lead council (it would run if a page rendered it as HTML), and a notice page that shows no
+    principle."""
     data_dir = tmp_path_factory.mktemp("browser-index") / "data"
     shutil.copytree(sample_index, data_dir)
     hostile = _one_page_pdf(data_dir.parent / "allotments.pdf", HOSTILE_TEXT)
@@ -129,7 +132,7 @@ def hostile_index(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) 
                 id=HOSTILE_ID,
                 title=HOSTILE_TITLE,
                 year=2022,
-                lead_council="Test Borough Council",
+                lead_council=HOSTILE_COUNCIL,
                 type="report",
                 principles_declared=[4, 7],
             ),

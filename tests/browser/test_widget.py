@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import HOSTILE_MARKUP, HOSTILE_TITLE, WAIT_MS, StaticSite
+from tests.browser.conftest import HOSTILE_COUNCIL, HOSTILE_MARKUP, HOSTILE_TITLE, WAIT_MS, StaticSite
 from tests.conftest import LiveServer, make_settings
 
 pytestmark = pytest.mark.browser
@@ -94,7 +94,8 @@ def widget_page(page: Page, app_server: LiveServer, allowed_site: StaticSite) ->
 def test_typing_a_query_shows_cited_results(widget_page: Page, app_server: LiveServer) -> None:
     _search(widget_page, QUERY)
 
-    total = _api_body(app_server.url, q=QUERY, k=5)["total"]
+    body = _api_body(app_server.url, q=QUERY, k=5)
+    total = body["total"]
     assert total > 5
     status = widget_page.locator("ccin-search [role=status]")
     expect(status).to_have_text(f"Showing 1–5 of {total} results for “{QUERY}”")
@@ -116,7 +117,17 @@ def test_typing_a_query_shows_cited_results(widget_page: Page, app_server: LiveS
     field = widget_page.locator("ccin-search input")
     expect(field).to_have_attribute("aria-expanded", "true")
     assert widget_page.evaluate("window.__events.filter((e) => e.type === 'ccin-results')") == [
-        {"type": "ccin-results", "query": QUERY, "count": 5}
+        {
+            "type": "ccin-results",
+            "query": QUERY,
+            "count": 5,
+            "total": total,
+            "offset": 0,
+            "facets": body["facets"],
+            "interpreted": {},
+            "weak": False,
+            "notices": [],
+        }
     ]
 
 
@@ -327,3 +338,189 @@ def test_each_document_shows_once_with_its_next_passages_linked_by_page(
 def _pages(passage: dict[str, Any]) -> str:
     start, end = passage["page"], passage["page_end"]
     return f"p. {start}" if start == end else f"pp. {start}–{end}"
+
+
+# What the API read from the query's own words, and how the widget says it (council, years, type).
+INTERPRETED = [
+    ("Newcastle community assets", {"council": "Newcastle"}, "Showing results from Newcastle only", "councils"),
+    ("cooperative 2024", {"year_from": 2024, "year_to": 2024}, "Showing results from 2024 only", "years"),
+    (
+        "toolkits since 2020",
+        {"year_from": 2020, "type": "toolkit"},
+        "Showing toolkits since 2020 only",
+        "years and types",
+    ),
+    ("reports before 2023", {"year_to": 2022, "type": "report"}, "Showing reports up to 2022 only", "years and types"),
+    (
+        "Oxford social value 2020-2024",
+        {"council": "Oxford", "year_from": 2020, "year_to": 2024},
+        "Showing results from Oxford, 2020–2024 only",
+        "councils and years",
+    ),
+]
+WEAK_QUERY = "xyzzyplugh quantum blockchain"
+STATUS = "ccin-search [role=status]"
+
+
+def _status(total: int, query: str, first: int = 1, last: int | None = None) -> str:
+    last = total if last is None else last
+    return f"Showing {first}–{last} of {total} result{'' if total == 1 else 's'} for “{query}”"
+
+
+@pytest.mark.parametrize(("query", "interpreted", "says", "undo"), INTERPRETED, ids=[q for q, *_ in INTERPRETED])
+def test_filters_read_from_the_query_are_shown_with_a_way_to_search_as_typed(
+    widget_page: Page, app_server: LiveServer, query: str, interpreted: dict[str, Any], says: str, undo: str
+) -> None:
+    read = _api_body(app_server.url, q=query, k=5)
+    assert read["interpreted"] == interpreted
+    _search(widget_page, query)
+    expect(widget_page.locator(STATUS)).to_have_text(_status(read["total"], query, last=len(read["results"])))
+    line = widget_page.locator("ccin-search [part~=interpreted]")
+    expect(line).to_have_text(f"{says} — Search all {undo} instead")
+
+    as_typed = _api_body(app_server.url, q=query, k=5, interpret="false")
+    assert as_typed["interpreted"] == {}
+    with widget_page.expect_request(lambda r: "/search?" in r.url) as request:
+        line.get_by_role("button").click()
+    assert parse_qs(urlsplit(request.value.url).query)["interpret"] == ["false"]
+    expect(widget_page.locator("ccin-search [part~=as-typed]")).to_have_text("Searched as typed.")
+    expect(line).to_have_count(0)
+    expect(widget_page.locator(STATUS)).to_have_text(_status(as_typed["total"], query, last=len(as_typed["results"])))
+    expect(widget_page.locator("ccin-search .title")).to_have_text(
+        [r["citation"]["title"] for r in as_typed["results"]]
+    )
+
+    field = widget_page.locator("ccin-search input")
+    field.press("End")
+    field.press_sequentially(" again")  # new words are read again
+    expect(widget_page.locator("ccin-search [part~=as-typed]")).to_have_count(0)
+    expect(widget_page.locator(STATUS)).to_contain_text(f"for “{query} again”")
+
+
+def test_a_weak_match_says_so_and_shows_the_nearest_passages_cited(widget_page: Page, app_server: LiveServer) -> None:
+    body = _api_body(app_server.url, q=WEAK_QUERY, k=5)
+    assert body["weak"] is True and body["results"]
+    _search(widget_page, WEAK_QUERY)
+    weak = widget_page.locator("ccin-search [part~=weak-match]")
+    expect(weak).to_have_text(f"No close match for “{WEAK_QUERY}”. These are the nearest passages, not answers.")
+    expect(widget_page.locator(STATUS)).to_have_text(_status(body["total"], WEAK_QUERY, last=5))
+    listbox = widget_page.locator("ccin-search [role=listbox]")
+    expect(listbox).to_have_attribute("part", "listbox weak")
+    expect(listbox).to_have_attribute("aria-label", "Nearest passages (no close match)")
+    shown = _results(widget_page)
+    assert [r["title"] for r in shown] == [r["citation"]["title"] for r in body["results"]]
+    assert all(r["meta"] and r["href"] for r in shown)  # still cited
+    assert _looks(widget_page) == {"border": "dashed", "title": "rgb(91, 102, 117)", "opacity": "1"}
+
+    widget_page.locator("ccin-search input").fill(QUERY)  # a close query
+    expect(widget_page.locator(STATUS)).to_have_text(_showing(5, QUERY))
+    expect(weak).to_have_count(0)
+    expect(listbox).to_have_attribute("part", "listbox")
+    assert _looks(widget_page) == {"border": "solid", "title": "rgb(15, 118, 110)", "opacity": "1"}
+
+
+def _looks(page: Page) -> dict[str, str]:
+    """How the first result is drawn: its border, its title's colour and the list's opacity (readable: 1)."""
+    return page.locator("ccin-search").evaluate(
+        """el => { const li = el.shadowRoot.querySelector('li[role=option]');
+             return { border: getComputedStyle(li).borderTopStyle,
+                      title: getComputedStyle(li.querySelector('.title')).color,
+                      opacity: getComputedStyle(li.parentElement).opacity }; }"""
+    )
+
+
+def test_a_notice_from_the_api_is_shown_as_text(widget_page: Page, app_server: LiveServer) -> None:
+    body = _api_body(app_server.url, q=QUERY, k=5, council="Narnia")
+    assert body["total"] == 0
+    assert body["notices"][0].startswith("No council in the index matches “Narnia”. Councils: ")
+    widget_page.locator("ccin-search").evaluate("el => el.setAttribute('council', 'Narnia')")
+    _search(widget_page, QUERY)
+    expect(widget_page.locator("ccin-search [part~=notice]")).to_have_text(body["notices"])
+    expect(widget_page.locator(STATUS)).to_have_text(
+        f"No results for “{QUERY}”. Try fewer words or remove the principle filter."
+    )
+    expect(widget_page.locator("ccin-search [role=listbox]")).to_be_hidden()
+    events = widget_page.evaluate("window.__events.filter((e) => e.type === 'ccin-results')")
+    assert events[-1]["notices"] == body["notices"]
+
+
+def test_next_and_previous_page_by_offset(widget_page: Page, app_server: LiveServer) -> None:
+    k = 3
+    widget_page.locator("ccin-search").evaluate(f"el => el.setAttribute('k', '{k}')")
+    total = _api_body(app_server.url, q=QUERY, k=k)["total"]
+    assert total > 2 * k
+    previous = widget_page.locator("ccin-search [part~=previous]")
+    following = widget_page.locator("ccin-search [part~=next]")
+    _search(widget_page, QUERY)
+    expect(widget_page.locator(STATUS)).to_have_text(_status(total, QUERY, 1, k))
+    expect(previous).to_be_hidden()
+    expect(following).to_be_visible()
+
+    offset = 0
+    while offset + k < total:
+        with widget_page.expect_request(lambda r: "/search?" in r.url) as request:
+            following.click()
+        offset += k
+        sent = parse_qs(urlsplit(request.value.url).query)
+        assert sent == {"q": [QUERY], "k": [str(k)], "offset": [str(offset)], "group": ["document"]}
+        expected = _api_body(app_server.url, q=QUERY, k=k, offset=offset)["results"]
+        last = min(offset + k, total)
+        expect(widget_page.locator(STATUS)).to_have_text(_status(total, QUERY, offset + 1, last))
+        expect(widget_page.locator("ccin-search .title")).to_have_text([r["citation"]["title"] for r in expected])
+        expect(previous).to_be_visible()
+    expect(following).to_be_hidden()
+    # focus does not fall out of the widget when the button it was on goes
+    assert widget_page.locator("ccin-search").evaluate("el => el.shadowRoot.activeElement?.getAttribute('part')") == (
+        "previous"
+    )
+
+    with widget_page.expect_request(lambda r: "/search?" in r.url) as request:
+        previous.click()
+    assert parse_qs(urlsplit(request.value.url).query)["offset"] == [str(offset - k)]
+    expect(widget_page.locator(STATUS)).to_have_text(_status(total, QUERY, offset - k + 1, offset))
+    expect(following).to_be_visible()
+
+    widget_page.locator("ccin-search input").press("Enter")  # searching again starts from the first page
+    expect(widget_page.locator(STATUS)).to_have_text(_status(total, QUERY, 1, k))
+    expect(previous).to_be_hidden()
+
+
+HOSTILE_QUERY = "<img src=x onerror=alert(1)> xyzzyplugh"
+
+
+def test_markup_in_a_query_or_council_name_stays_text_in_the_notes(widget_page: Page, app_server: LiveServer) -> None:
+    """A query, a council read from it and a council filter echoed in a notice: all shown as the text they are."""
+    alerts: list[str] = []
+    widget_page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    council = HOSTILE_COUNCIL.removesuffix(" Borough Council")
+    named = f"{council} allotments"
+    assert _api_body(app_server.url, q=named, k=5)["interpreted"] == {"council": council}
+    assert _api_body(app_server.url, q=HOSTILE_QUERY, k=5)["weak"] is True
+    field = widget_page.locator("ccin-search input")
+    notes = widget_page.locator("ccin-search [part=notes]")
+
+    field.fill(named)
+    expect(widget_page.locator("ccin-search [part~=interpreted]")).to_have_text(
+        f"Showing results from {council} only — Search all councils instead"
+    )
+    expect(widget_page.locator("ccin-search .meta").first).to_contain_text(HOSTILE_COUNCIL)
+
+    field.fill(HOSTILE_QUERY)
+    expect(widget_page.locator("ccin-search [part~=weak-match]")).to_have_text(
+        f"No close match for “{HOSTILE_QUERY}”. These are the nearest passages, not answers."
+    )
+
+    widget_page.locator("ccin-search").evaluate("(el, c) => el.setAttribute('council', c)", HOSTILE_QUERY)
+    expect(widget_page.locator("ccin-search [part~=notice]")).to_contain_text(f"matches “{HOSTILE_QUERY}”")
+    assert notes.evaluate("n => n.querySelectorAll('*').length") == notes.evaluate(
+        "n => n.querySelectorAll('p, button').length"
+    )
+    assert (
+        widget_page.locator("ccin-search").evaluate(
+            "el => el.shadowRoot.querySelectorAll('img, script, [onerror]').length"
+        )
+        == 0
+    )
+    assert widget_page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
+    assert widget_page.evaluate("typeof window.__pwned") == "undefined"
+    assert alerts == []
