@@ -470,7 +470,9 @@ class CcinSearch extends HTMLElement {
     const c = r.citation || {};
     const id = `opt-${i}`;
     let pg = null;
-    if (c.page != null) pg = c.page_end != null && c.page_end !== c.page ? `pp. ${c.page}–${c.page_end}` : `p. ${c.page}`;
+    // A web page, Markdown or text file has no pages: the API's label then ends without "p. N", so neither do we.
+    const paged = c.label == null || /, pp?\. \d+(–\d+)?$/.test(String(c.label));
+    if (c.page != null && paged) pg = c.page_end != null && c.page_end !== c.page ? `pp. ${c.page}–${c.page_end}` : `p. ${c.page}`;
     const meta = h('div', { id: `${id}-m`, class: 'meta', part: 'meta' });
     [c.lead_council, c.year, pg, page && c.type ? String(c.type).replace(/-/g, ' ') : null]
       .filter((x) => x != null && x !== '').forEach((x, j) => meta.append(j ? ' · ' : '', h('span', { text: String(x) })));

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from kb.principles import NAMES
-from tests.browser.conftest import BLANK_ID, HOSTILE_ID, HOSTILE_TITLE, WAIT_MS
+from tests.browser.conftest import BLANK_ID, HOSTILE_COUNCIL, HOSTILE_ID, HOSTILE_TITLE, WAIT_MS
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -230,3 +230,225 @@ def test_screenshots_and_no_sideways_scroll_at_320px(
         narrow.close()
     assert (screenshots / "search-page.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (screenshots / "search-page-320.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+STATUS = "ccin-search [role=status]"
+WEAK_QUERY = "xyzzyplugh quantum blockchain"
+TYPE_NAMES = {
+    "policy-lab": "Policy lab",
+    "policy-prototype": "Policy prototype",
+    "toolkit": "Toolkit",
+    "report": "Report",
+    "case-study": "Case study",
+    "members-pack": "Members' pack",
+    "web-page": "Web page",
+}
+
+
+def _status(total: int, query: str, first: int = 1, last: int | None = None) -> str:
+    last = total if last is None else last
+    return f"Showing {first}–{last} of {total} result{'' if total == 1 else 's'} for “{query}”"
+
+
+def _body(app_server: LiveServer, **params: object) -> Any:
+    """What the API answers for the search the page makes (ten per page, one result per document)."""
+    return _api(app_server, "/search", **{"k": 10, "group": "document", **params})
+
+
+def test_filters_read_from_the_query_are_shown_and_the_address_keeps_searching_as_typed(
+    search_page: Page, context: BrowserContext, app_server: LiveServer
+) -> None:
+    query = "Newcastle community assets"
+    read = _body(app_server, q=query)
+    assert read["interpreted"] == {"council": "Newcastle"}
+    search_page.locator("ccin-search input").fill(query)
+    line = search_page.locator("ccin-search [part~=interpreted]")
+    expect(line).to_have_text("Showing results from Newcastle only — Search all councils instead")
+    expect(search_page.locator(STATUS)).to_have_text(_status(read["total"], query))
+
+    as_typed = _body(app_server, q=query, interpret="false")
+    assert as_typed["total"] > read["total"]
+    with search_page.expect_request(lambda r: "/search?" in r.url) as request:
+        line.get_by_role("button", name="Search all councils instead").click()
+    assert parse_qs(urlsplit(request.value.url).query)["interpret"] == ["false"]
+    expect(search_page.locator("ccin-search [part~=as-typed]")).to_have_text("Searched as typed.")
+    expect(search_page.locator(STATUS)).to_have_text(_status(as_typed["total"], query))
+    expect(search_page).to_have_url(f"{app_server.url}/?q=Newcastle+community+assets&interpret=false")
+
+    again = context.new_page()  # the address reproduces the search as typed
+    with again.expect_request(lambda r: "/search?" in r.url) as request:
+        _open(again, search_page.url)
+    assert parse_qs(urlsplit(request.value.url).query)["interpret"] == ["false"]
+    expect(again.locator("ccin-search [part~=as-typed]")).to_have_text("Searched as typed.")
+    expect(again.locator(STATUS)).to_have_text(_status(as_typed["total"], query))
+    again.locator("ccin-search input").fill("Oldham community assets")  # new words are read again
+    expect(again.locator("ccin-search [part~=interpreted]")).to_have_text(
+        "Showing results from Oldham only — Search all councils instead"
+    )
+    expect(again).to_have_url(f"{app_server.url}/?q=Oldham+community+assets")
+
+
+def test_a_weak_match_is_flagged_and_its_results_stay_cited(search_page: Page, app_server: LiveServer) -> None:
+    body = _body(app_server, q=WEAK_QUERY)
+    assert body["weak"] is True and body["results"]
+    search_page.locator("ccin-search input").fill(WEAK_QUERY)
+    expect(search_page.locator("ccin-search [part~=weak-match]")).to_have_text(
+        f"No close match for “{WEAK_QUERY}”. These are the nearest passages, not answers."
+    )
+    expect(search_page.locator(STATUS)).to_have_text(_status(body["total"], WEAK_QUERY, last=len(body["results"])))
+    expect(search_page.locator("ccin-search [role=listbox]")).to_have_attribute("part", "listbox weak")
+    assert _citations(search_page) == [
+        f"{c['title']} | " + " · ".join(str(x) for x in _meta(c) if x) for c in (r["citation"] for r in body["results"])
+    ]
+    drawn = search_page.locator("ccin-search").evaluate(
+        """el => [...el.shadowRoot.querySelectorAll('li[role=option]')].map((li) => [
+             getComputedStyle(li).borderTopStyle, getComputedStyle(li.querySelector('.snip')).color,
+             getComputedStyle(li).opacity])"""
+    )
+    assert set(map(tuple, drawn)) == {("dashed", "rgb(91, 102, 117)", "1")}  # muted, not faded out of reach
+    search_page.screenshot(path="/tmp/ui-search-weak.png", full_page=True)
+
+
+def _meta(c: dict[str, Any]) -> list[object]:
+    """The citation line the page shows: council · year · page (PDFs) · type."""
+    paged = "#page=" in c["url"]
+    pages = (f"p. {c['page']}" if c["page"] == c["page_end"] else f"pp. {c['page']}–{c['page_end']}") if paged else None
+    return [c["lead_council"], c["year"], pages, c["type"].replace("-", " ") if c["type"] else None]
+
+
+def test_a_notice_is_shown_when_a_council_matches_none(search_page: Page, app_server: LiveServer) -> None:
+    query = "community energy"
+    body = _body(app_server, q=query, council="Narnia")
+    assert body["total"] == 0 and len(body["notices"]) == 1
+    search_page.fill("#f-council", "Narnia")
+    search_page.locator("ccin-search input").fill(query)
+    expect(search_page.locator("ccin-search [part~=notice]")).to_have_text(body["notices"])
+    expect(search_page.locator(STATUS)).to_have_text(
+        f"No results for “{query}”. Try fewer words or remove the principle filter."
+    )
+    expect(search_page.locator("#council-facets")).to_be_hidden()
+
+
+def _facet_texts(page: Page, sel: str) -> list[str]:
+    return page.locator(f"{sel} option").evaluate_all("os => os.filter((o) => o.value).map((o) => o.textContent)")
+
+
+def _expected_options(facets: list[dict[str, Any]], names: dict[str, str]) -> list[str]:
+    counts = {str(f["value"]): f["count"] for f in facets}
+    return [f"{name} ({counts[value]})" if value in counts else name for value, name in names.items()]
+
+
+def test_filter_controls_show_the_response_counts_and_choosing_one_searches_again(
+    search_page: Page, app_server: LiveServer
+) -> None:
+    query = "community energy"
+    principles = {str(i): f"{i}. {NAMES[i]}" for i in range(1, 11)}
+    body = _body(app_server, q=query)
+    facets = body["facets"]
+    assert len(facets["council"]) > 2 and len(facets["year"]) > 1
+    search_page.locator("ccin-search input").fill(query)
+    expect(search_page.locator(STATUS)).to_have_text(_status(body["total"], query))
+    expect(search_page.locator("#f-principle option:not([value=''])")).to_have_text(
+        _expected_options(facets["principle"], principles)
+    )
+    expect(search_page.locator("#f-type option:not([value=''])")).to_have_text(
+        _expected_options(facets["type"], TYPE_NAMES)
+    )
+    councils = search_page.locator("#council-facets button")
+    expect(councils).to_have_text([f"{f['value']} ({f['count']})" for f in facets["council"]])
+    expect(search_page.locator("#year-facets button")).to_have_text(
+        [f"{f['value']} ({f['count']})" for f in facets["year"]]
+    )
+    search_page.screenshot(path="/tmp/ui-search-facets.png", full_page=True)
+
+    council = "Kirklees Council"
+    narrowed = _body(app_server, q=query, council=council)
+    with search_page.expect_request(lambda r: "/search?" in r.url) as request:
+        search_page.locator("#council-facets button", has_text=council).click()
+    assert parse_qs(urlsplit(request.value.url).query)["council"] == [council]
+    expect(search_page.locator("#f-council")).to_have_value(council)
+    expect(search_page.locator(STATUS)).to_have_text(_status(narrowed["total"], query))
+    expect(councils).to_have_text([f"{f['value']} ({f['count']})" for f in narrowed["facets"]["council"]])
+    expect(search_page.locator("#council-facets button", has_text=council)).to_have_attribute("aria-pressed", "true")
+    expect(search_page.locator("#f-principle option:not([value=''])")).to_have_text(
+        _expected_options(narrowed["facets"]["principle"], principles)
+    )
+
+    year = str(narrowed["facets"]["year"][0]["value"])
+    with search_page.expect_request(lambda r: "/search?" in r.url) as request:
+        search_page.locator("#year-facets button", has_text=year).click()
+    sent = parse_qs(urlsplit(request.value.url).query)
+    assert (sent["year_from"], sent["year_to"], sent["council"]) == ([year], [year], [council])
+    expect(search_page.locator("#f-year-from")).to_have_value(year)
+    expect(search_page.locator("#f-year-to")).to_have_value(year)
+    expect(search_page).to_have_url(re.compile(rf"council=Kirklees\+Council&year_from={year}&year_to={year}"))
+
+
+def test_next_and_previous_page_with_the_same_k_and_filters(search_page: Page, app_server: LiveServer) -> None:
+    query, k, principle = "community energy", 3, "9"
+    total = _body(app_server, q=query, k=k, principle=principle)["total"]
+    assert total > 2 * k
+    search_page.locator("ccin-search").evaluate(f"el => el.setAttribute('k', '{k}')")
+    search_page.select_option("#f-principle", principle)
+    search_page.locator("ccin-search input").fill(query)
+    previous = search_page.locator("ccin-search [part~=previous]")
+    following = search_page.locator("ccin-search [part~=next]")
+    expect(search_page.locator(STATUS)).to_have_text(_status(total, query, 1, k))
+    expect(previous).to_be_hidden()
+
+    with search_page.expect_request(lambda r: "/search?" in r.url) as request:
+        following.click()
+    sent = parse_qs(urlsplit(request.value.url).query)
+    assert sent == {"q": [query], "k": [str(k)], "offset": [str(k)], "group": ["document"], "principle": [principle]}
+    expected = _body(app_server, q=query, k=k, offset=k, principle=principle)["results"]
+    expect(search_page.locator(STATUS)).to_have_text(_status(total, query, k + 1, 2 * k))
+    expect(search_page.locator("ccin-search .title")).to_have_text([r["citation"]["title"] for r in expected])
+    expect(previous).to_be_visible()
+    search_page.screenshot(path="/tmp/ui-search-page-2.png", full_page=True)
+
+    offset = k
+    while offset + k < total:
+        following.click()
+        offset += k
+        expect(search_page.locator(STATUS)).to_have_text(_status(total, query, offset + 1, min(offset + k, total)))
+    expect(following).to_be_hidden()
+    previous.click()
+    expect(search_page.locator(STATUS)).to_have_text(_status(total, query, offset - k + 1, offset))
+    expect(following).to_be_visible()
+
+
+def test_markup_in_a_query_or_council_shows_as_text_in_the_notes_and_filters(
+    search_page: Page, app_server: LiveServer
+) -> None:
+    alerts: list[str] = []
+    search_page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    council = HOSTILE_COUNCIL.removesuffix(" Borough Council")
+    named = f"{council} allotments"
+    hostile = "<img src=x onerror=alert(1)> xyzzyplugh"
+    assert _body(app_server, q=named)["interpreted"] == {"council": council}
+    assert _body(app_server, q=hostile)["weak"] is True
+    field = search_page.locator("ccin-search input")
+
+    field.fill(named)
+    expect(search_page.locator("ccin-search [part~=interpreted]")).to_have_text(
+        f"Showing results from {council} only — Search all councils instead"
+    )
+    expect(search_page.locator("#council-facets button")).to_have_text([f"{HOSTILE_COUNCIL} (1)"])
+
+    field.fill(hostile)
+    expect(search_page.locator("ccin-search [part~=weak-match]")).to_have_text(
+        f"No close match for “{hostile}”. These are the nearest passages, not answers."
+    )
+    search_page.fill("#f-council", hostile)
+    expect(search_page.locator("ccin-search [part~=notice]")).to_contain_text(f"matches “{hostile}”")
+    expect(search_page.locator("ccin-search [part~=notice]")).to_contain_text(HOSTILE_COUNCIL)
+    search_page.screenshot(path="/tmp/ui-search-hostile.png", full_page=True)
+    assert search_page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
+    assert (
+        search_page.locator("ccin-search").evaluate(
+            "el => el.shadowRoot.querySelectorAll('img, script, [onerror]').length"
+        )
+        == 0
+    )
+    assert search_page.evaluate("typeof window.__pwned") == "undefined"
+    assert alerts == []
