@@ -394,6 +394,7 @@ class CcinSearch extends HTMLElement {
     if (err) this._status(err, true);
     else if (n) this._status(`Showing ${offset + 1}–${offset + n} of ${total} result${total === 1 ? '' : 's'} for “${q}”`);
     else if (offset > 0 && total > 0) this._status(`No more results for “${q}” (${total} in all).`);
+    else if (this._data && this._data.notices.length) this._status(`No results for “${q}”.`); // the notice says why
     else this._status(`No results for “${q}”. Try fewer words or remove the principle filter.`);
     const d = this._data;
     this._emit('ccin-results', err ? { query: q, count: 0, error: err }
@@ -489,7 +490,7 @@ class CcinSearch extends HTMLElement {
     if (Array.isArray(r.also_in_document) && r.also_in_document.length) {
       more = h('p', { class: 'also', part: 'also-in-document' }, 'Also in this document: ');
       r.also_in_document.forEach((a, j) => {
-        const at = a && a.page != null ? (a.page_end != null && a.page_end !== a.page ? `pp. ${a.page}–${a.page_end}` : `p. ${a.page}`) : 'another passage';
+        const at = paged && a && a.page != null ? (a.page_end != null && a.page_end !== a.page ? `pp. ${a.page}–${a.page_end}` : `p. ${a.page}`) : 'another passage';
         const url = c.url && /#page=\d+$/.test(String(c.url)) && a && a.page != null ? { url: String(c.url).replace(/#page=\d+$/, `#page=${a.page}`) } : null;
         more.append(j ? '; ' : '', url ? this._link(url, null, at) : at);
       });
