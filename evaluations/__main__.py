@@ -1,8 +1,9 @@
 """One harness: `python -m evaluations [--quick] [--only NAME ...] [--train-tagger]`.
 
 Runs retrieval quality per mode, tagging quality against baselines, ingest throughput, query latency at several
-index sizes and API load; writes evaluations/results/<name>.json and prints one Markdown summary (also written
-to evaluations/results/summary.md), which the README's results table is copied from."""
+index sizes, API load and reliability (hostile files, kill -9, ingest while searching); writes
+evaluations/results/<name>.json and prints one Markdown summary (also written to evaluations/results/summary.md),
+which the README's results table is copied from."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 RESULTS = Path(__file__).resolve().parent / "results"
-STEPS = ("retrieval", "weak", "chunking", "tagging", "principles", "ingest", "latency", "load")
+STEPS = ("retrieval", "weak", "chunking", "tagging", "principles", "ingest", "latency", "load", "reliability")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         queries = [q.text for q in load_queries()]
         levels = (1, 8) if args.quick else (1, 8, 32)
         results["load"] = run_load(kb.data_dir, queries, levels, seconds=3 if args.quick else 20)
+    if "reliability" in args.only:
+        from evaluations.reliability import evaluate_reliability
+
+        results["reliability"] = evaluate_reliability(quick=args.quick)
 
     for name, value in results.items():
         (RESULTS / f"{name}{suffix}.json").write_text(json.dumps({"context": context, name: value}, indent=2))

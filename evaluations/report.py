@@ -226,7 +226,93 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
                 for k, v in load.items()
             ],
         )
+    reliability = results.get("reliability")
+    if reliability:
+        lines += _reliability(reliability)
     return "\n".join(lines)
+
+
+def _reliability(reliability: dict[str, Any]) -> list[str]:
+    """Hostile files, linear growth, kill -9 trials and ingest while searching (evaluations/reliability.py)."""
+    bad = reliability["malformed"]
+    budget = bad["budget"]
+    lines = [
+        f"**Reliability** (hostile files, generated and seeded; each file read under a {budget['seconds']:g} s / "
+        f"{budget['memory_mb']} MB extraction budget; API load is the table above)",
+        "",
+    ]
+    lines += _table(
+        [
+            "hostile files",
+            "indexed",
+            "failed (one-line reason)",
+            "crashed",
+            "good files indexed",
+            "slowest file s (with embedding)",
+            "slowest read alone s",
+            "`ccin ingest` exit",
+            "total s",
+        ],
+        [
+            [
+                bad["files"],
+                bad["indexed"],
+                bad["failed"],
+                bad["crashed"],
+                f"{'all' if bad['all_good_files_indexed'] else 'NOT all'} {bad['good_files']}",
+                f"{bad['slowest_file_seconds']} ({bad['slowest_file_kind']})",
+                f"{bad['slowest_extraction_seconds']} ({bad['slowest_extraction_kind']})",
+                bad["cli_exit_code"],
+                bad["total_seconds"],
+            ]
+        ],
+    )
+    for label, key in (("Over the budget", "over_budget"), ("Unexpected failures", "unexpected_failures")):
+        if bad[key]:
+            lines += [f"{label}: " + "; ".join(bad[key]) + ".", ""]
+    growth = reliability["linear_growth"]
+    lines.append("Extraction + chunking time (s, best of runs) at 1×, 4× and 16× the size; linear is t(16×)/t(1×) ≈ 16")
+    lines.append("")
+    lines += _table(
+        ["input", "1× size", "1×", "4×", "16×", "t(16×)/t(1×)"],
+        [
+            [
+                kind,
+                f"{row['1x']['size']:,}",
+                *[row[f"{f}x"].get("seconds", row[f"{f}x"].get("error")) for f in (1, 4, 16)],
+                f"{row['ratio_16x_over_1x']}{' super-linear' if row['super_linear'] else ''}",
+            ]
+            for kind, row in growth.items()
+        ],
+    )
+    kills, live = reliability["kill_trials"], reliability["ingest_while_searching"]
+    lines += _table(
+        ["kill -9 trials", "killed mid-batch", "identical to a clean ingest after a re-run"],
+        [[kills["trials"], kills["killed_mid_batch"], kills["identical_to_clean"]]],
+    )
+    lines += _table(
+        [
+            "ingest while searching",
+            "requests",
+            "5xx",
+            "other non-2xx/4xx",
+            "dropped",
+            "re-ingests",
+            "new versions served after s",
+        ],
+        [
+            [
+                f"{live['clients']} clients, {live['seconds']:g} s",
+                live["requests"],
+                live["5xx"],
+                live["not_2xx_or_4xx"] - live["5xx"],
+                live["dropped"],
+                live["ingest_rounds"],
+                live["new_versions_served_after_s"],
+            ]
+        ],
+    )
+    return lines
 
 
 def _principles(principles: dict[str, Any]) -> list[str]:
