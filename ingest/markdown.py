@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -51,7 +52,26 @@ def markdown_to_extraction(source: str) -> Extraction:
                 blocks.append(Block("paragraph", text, 1))
         elif token.type == "heading_close":
             heading_level = 0
+    if not blocks:
+        blocks = _plain_paragraphs(source)
     return Extraction(blocks=blocks, page_count=1, title=title)
+
+
+_CONTAINER_MARKS = re.compile(r"^(?:[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]))+")
+
+
+def _plain_paragraphs(source: str) -> list[Block]:
+    """The text as paragraphs, container marks ("> ", "- ", "1. ") stripped: what a file nested past the
+    parser's depth limit (markdown-it stops descending at 100 levels) still says, instead of nothing."""
+    paragraphs, lines = [], []
+    for line in [*source.splitlines(), ""]:
+        text = _CONTAINER_MARKS.sub("", line).strip()
+        if text:
+            lines.append(text)
+        elif lines:
+            paragraphs.append(" ".join(normalise_spaces(" ".join(lines)).split()))
+            lines = []
+    return [Block("paragraph", text, 1) for text in paragraphs if text]
 
 
 def _inline_text(token: Token) -> str:

@@ -47,3 +47,9 @@ def test_markdown_blocks_exactly() -> None:
         Block("row", "Food club | 2020", 1),
     ]
     assert extraction.title == "Food Policy"
+
+
+def test_a_file_nested_past_the_parsers_depth_limit_still_gives_its_text() -> None:
+    """markdown-it stops descending at its nesting limit; the sentence at the bottom must not be lost."""
+    extraction = markdown_to_extraction("> " * 5000 + "The council opened a community fridge in 2021.\n")
+    assert [b.text for b in extraction.blocks] == ["The council opened a community fridge in 2021."]
