@@ -39,16 +39,7 @@ def run_load(data_dir: Path, queries: list[str], levels: tuple[int, ...], second
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("ccin serve did not start")
-            time.sleep(0.5)
+        wait_until_serving(url, server, seconds=180)
         results: dict[str, object] = {}
         counter = iter(range(10**9))
         lock = threading.Lock()
@@ -89,3 +80,17 @@ def run_load(data_dir: Path, queries: list[str], levels: tuple[int, ...], second
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def wait_until_serving(url: str, server: subprocess.Popen[bytes], seconds: float) -> None:
+    """Until `ccin serve` at `url` answers /ready (its index loaded); fails if it exits or `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            raise RuntimeError("ccin serve did not start")
+        time.sleep(0.3)

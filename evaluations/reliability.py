@@ -51,6 +51,7 @@ from evaluations.hostile_files import (
     one_line_markdown,
     unclosed_html,
 )
+from evaluations.load import wait_until_serving
 from ingest.catalogue import Catalogue
 from ingest.chunk import ChunkParams, chunk
 from ingest.extract import BudgetedExtractor, ExtractionBudget, extract
@@ -363,16 +364,7 @@ def ingest_while_searching(source: Path, data_dir: Path, seconds: float, clients
     dropped: Counter[str] = Counter()
     lock = threading.Lock()
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("ccin serve did not start")
-            time.sleep(0.3)
+        wait_until_serving(url, server, seconds=300)
         ids = [p.stem for p in sorted(source.glob("*.pdf"))]
         stop = threading.Event()
 

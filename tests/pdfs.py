@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pymupdf
 
+from evaluations.hostile_files import zero_page_pdf as zero_page_pdf  # the one writer of an empty page tree
+
 WIDTH, HEIGHT = pymupdf.paper_size("a4")  # 595 x 842
 LEFT = 60.0
 RIGHT = WIDTH - 60.0
@@ -241,23 +243,6 @@ def encrypted_pdf(path: Path) -> Path:
         user_pw="user-secret",
         owner_pw="owner-secret",
     )
-
-
-def zero_page_pdf(path: Path) -> Path:
-    """A well-formed PDF whose page tree is empty (/Kids []), written by hand with a correct xref."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
 
 
 def truncated_pdf(path: Path, source: Path) -> Path:
