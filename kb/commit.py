@@ -48,16 +48,19 @@ def commit_document(
     added = StoredRows.of(meta, document.version, passages, embeddings, groups, file_format)
     store.add(added)
     document = document.model_copy(update={"near_duplicate_of": near})
+    previous = registry.get(meta.id)
     moves = [registry.commit(document)]
     store.delete_stale(meta.id, keep_version=document.version)
     for other in near:
         existing = registry.get(other)
         if existing is not None and meta.id not in existing.near_duplicate_of:
             moves.append(registry.set_near_duplicates(other, [*existing.near_duplicate_of, meta.id]))
-    for existing in registry.all():  # a new version may no longer repeat a document that listed it
-        if meta.id in existing.near_duplicate_of and existing.meta.id not in near:
+    for other in set(previous.near_duplicate_of if previous else []) - set(near):
+        # The links are kept both ways, so only documents the previous version repeated can list this one.
+        existing = registry.get(other)
+        if existing is not None and meta.id in existing.near_duplicate_of:
             kept = [d for d in existing.near_duplicate_of if d != meta.id]
-            moves.append(registry.set_near_duplicates(existing.meta.id, kept))
+            moves.append(registry.set_near_duplicates(other, kept))
     cache.apply_own_commit(table, meta.id, added, moves)
     return document
 
