@@ -251,7 +251,7 @@ def linear_growth(folder: Path, quick: bool) -> dict[str, Any]:
 # ---- 3. kill -9 trials -----------------------------------------------------------------------------------
 
 
-def _committed(registry: Path) -> int:
+def documents_committed(registry: Path) -> int:
     """Documents the registry holds; 0 while it is missing or locked by the writer."""
     if not registry.exists():
         return 0
@@ -297,7 +297,7 @@ def kill_trials(folder: Path, trials: int, documents: int = 6) -> dict[str, Any]
         )
         registry = data / "registry.sqlite3"
         deadline = time.monotonic() + 600
-        while _committed(registry) == 0 and process.poll() is None and time.monotonic() < deadline:
+        while documents_committed(registry) == 0 and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         # A seeded moment within the time a clean ingest spends committing the rest of the batch.
         delay = rng.uniform(0, clean_seconds * (documents - 1) / documents)
@@ -306,7 +306,7 @@ def kill_trials(folder: Path, trials: int, documents: int = 6) -> dict[str, Any]
         if not finished_first:
             process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
-        at_kill = _committed(registry)
+        at_kill = documents_committed(registry)
         # The re-run in this process, where the model is already loaded: the kill is what is tested.
         rerun = CliRunner().invoke(cli, ["--data-dir", str(data), "ingest", str(source)], env=_env())
         versions, ids, consistent = _state(data)

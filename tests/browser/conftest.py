@@ -193,3 +193,12 @@ def page(context: BrowserContext) -> Page:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def assert_no_markup_ran(page: Page) -> None:
+    """Markup a document or query carried stayed text: no image or handler element in the page or in the
+    widget's shadow tree, and no script set the fixtures' `window.__pwned`."""
+    assert page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
+    shadow = "el => el.shadowRoot.querySelectorAll('img, script, [onerror]').length"
+    assert page.locator("ccin-search").evaluate(shadow) == 0
+    assert page.evaluate("typeof window.__pwned") == "undefined"

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from kb.principles import NAMES
-from tests.browser.conftest import BLANK_ID, HOSTILE_COUNCIL, HOSTILE_ID, HOSTILE_TITLE, WAIT_MS
+from tests.browser.conftest import BLANK_ID, HOSTILE_COUNCIL, HOSTILE_ID, HOSTILE_TITLE, WAIT_MS, assert_no_markup_ran
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -188,14 +188,7 @@ def test_markup_in_a_title_renders_as_text_in_the_page_and_dialog(search_page: P
         name if pid in evidenced else f"{name} (no passage shows it)" for pid, name in ((4, NAMES[4]), (7, NAMES[7]))
     ]
     expect(dialog.locator(".dlist li")).to_have_text(declared)
-    assert search_page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
-    assert (
-        search_page.locator("ccin-search").evaluate(
-            "el => el.shadowRoot.querySelectorAll('img, script, [onerror]').length"
-        )
-        == 0
-    )
-    assert search_page.evaluate("typeof window.__pwned") == "undefined"
+    assert_no_markup_ran(search_page)
 
 
 def test_a_document_with_no_tagged_principle_says_so(search_page: Page, app_server: LiveServer) -> None:
@@ -441,12 +434,5 @@ def test_markup_in_a_query_or_council_shows_as_text_in_the_notes_and_filters(
     expect(search_page.locator("ccin-search [part~=notice]")).to_contain_text(f"matches “{hostile}”")
     expect(search_page.locator("ccin-search [part~=notice]")).to_contain_text(HOSTILE_COUNCIL)
     search_page.screenshot(path="/tmp/ui-search-hostile.png", full_page=True)
-    assert search_page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
-    assert (
-        search_page.locator("ccin-search").evaluate(
-            "el => el.shadowRoot.querySelectorAll('img, script, [onerror]').length"
-        )
-        == 0
-    )
-    assert search_page.evaluate("typeof window.__pwned") == "undefined"
+    assert_no_markup_ran(search_page)
     assert alerts == []

@@ -14,7 +14,14 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import HOSTILE_COUNCIL, HOSTILE_MARKUP, HOSTILE_TITLE, WAIT_MS, StaticSite
+from tests.browser.conftest import (
+    HOSTILE_COUNCIL,
+    HOSTILE_MARKUP,
+    HOSTILE_TITLE,
+    WAIT_MS,
+    StaticSite,
+    assert_no_markup_ran,
+)
 from tests.conftest import LiveServer, make_settings
 
 pytestmark = pytest.mark.browser
@@ -199,14 +206,7 @@ def test_markup_in_a_title_or_passage_renders_as_text(widget_page: Page) -> None
     snippet = widget_page.locator("ccin-search #opt-0-s")
     expect(snippet).to_contain_text(HOSTILE_MARKUP)
     expect(snippet).to_be_visible()
-    assert (
-        widget_page.locator("ccin-search").evaluate(
-            "el => el.shadowRoot.querySelectorAll('img, script, [onerror]').length"
-        )
-        == 0
-    )
-    assert widget_page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
-    assert widget_page.evaluate("typeof window.__pwned") == "undefined"
+    assert_no_markup_ran(widget_page)
 
 
 def test_a_refused_search_shows_the_api_message(widget_page: Page) -> None:
@@ -514,12 +514,5 @@ def test_markup_in_a_query_or_council_name_stays_text_in_the_notes(widget_page: 
     assert notes.evaluate("n => n.querySelectorAll('*').length") == notes.evaluate(
         "n => n.querySelectorAll('p, button').length"
     )
-    assert (
-        widget_page.locator("ccin-search").evaluate(
-            "el => el.shadowRoot.querySelectorAll('img, script, [onerror]').length"
-        )
-        == 0
-    )
-    assert widget_page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
-    assert widget_page.evaluate("typeof window.__pwned") == "undefined"
+    assert_no_markup_ran(widget_page)
     assert alerts == []

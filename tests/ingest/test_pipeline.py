@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 
 from ccin.app import knowledge_base
 from ccin.cli import cli
+from evaluations.reliability import documents_committed
 from ingest.catalogue import Catalogue, document_id_for
 from ingest.chunk import ChunkParams
 from ingest.extract import EXTRACTORS, ExtractionBudget
@@ -85,17 +86,6 @@ def _run_cli(*args: str, data: Path) -> Result:
     """`ccin --data-dir DATA ARGS`, in-process. An exception the CLI does not turn into an exit code fails the
     test with its traceback (a separate process would have printed it to stderr)."""
     return CliRunner().invoke(cli, ["--data-dir", str(data), *args], catch_exceptions=False)
-
-
-def _documents_committed(registry: Path) -> int:
-    """How many documents the registry holds, 0 while it is missing or locked by the writer."""
-    if not registry.exists():
-        return 0
-    try:
-        with sqlite3.connect(registry, timeout=1) as db:
-            return int(db.execute("SELECT count(*) FROM documents").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
 
 
 def _assert_consistent(data: Path) -> list[str]:
@@ -266,7 +256,7 @@ def test_sigkill_mid_ingest_then_rerun_equals_a_clean_ingest(tmp_path: Path) -> 
     registry = killed / "registry.sqlite3"
     try:
         wait_until_ready(
-            lambda: _documents_committed(registry) > 0,
+            lambda: documents_committed(registry) > 0,
             600,
             alive=lambda: process.poll() is None,
             what="ccin ingest's first commit",
