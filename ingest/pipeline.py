@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.blocks import Extraction
@@ -60,8 +61,7 @@ class Ingestor:
     def settings_fingerprint(self) -> str:
         """Everything besides the file and its metadata that changes the passages: a change re-ingests. The
         tokenizer is part of it, since the tagger's word head reads stems."""
-        models = b"".join(path.read_bytes() if path.is_file() else b"" for path in (HEAD_FILE, MODEL_FILE))
-        return f"{PIPELINE_VERSION}|{self.params}|{TOKENIZER_VERSION}|{hashlib.sha256(models).hexdigest()[:12]}"
+        return f"{PIPELINE_VERSION}|{self.params}|{TOKENIZER_VERSION}|{_models_digest()}"
 
     def ingest_file(self, path: Path) -> FileOutcome:
         """Ingest one file (the admin upload route's way in)."""
@@ -203,3 +203,24 @@ class Ingestor:
                 self.kb.delete(document.meta.id)
                 removed.append(document.meta.id)
         return removed
+
+
+def _models_digest() -> str:
+    """A digest of the tagger and document models, read again only when a model file changes (every file's
+    version includes it, and an unchanged file should be skipped without reading megabytes of model)."""
+    stamps = tuple((path, *_stamp(path)) for path in (HEAD_FILE, MODEL_FILE))
+    return _digest_of(stamps)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _digest_of(stamps: tuple[tuple[Path, int, int], ...]) -> str:
+    models = b"".join(path.read_bytes() if path.is_file() else b"" for path, _, _ in stamps)
+    return hashlib.sha256(models).hexdigest()[:12]
