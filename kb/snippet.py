@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from kb.analysis import tokenize
 
@@ -17,7 +18,7 @@ _WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 def make_snippet(text: str, query: str, width: int = 280) -> str:
     terms = set(tokenize(query))
     words = list(_WORD_RE.finditer(text))
-    hits = [m for m in words if terms & set(tokenize(m.group(0)))]
+    hits = [m for m in words if not terms.isdisjoint(_word_terms(m.group(0).lower()))]
     start, end = _window(text, hits, width)
     pieces: list[str] = []
     cursor = start
@@ -40,6 +41,13 @@ def make_snippet(text: str, query: str, width: int = 280) -> str:
     pieces.append(html.escape(text[cursor:end]))
     body = "".join(pieces).strip()
     return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
+
+
+@lru_cache(maxsize=100_000)
+def _word_terms(word: str) -> frozenset[str]:
+    """The index terms of one word of a passage. Cached: a snippet reads every word of each result, and the same
+    words recur across passages and queries, so tokenizing them again was most of a search's own time."""
+    return frozenset(tokenize(word))
 
 
 def _window(text: str, hits: list[re.Match[str]], width: int) -> tuple[int, int]:
