@@ -1,5 +1,6 @@
 """API load benchmark: the real `ccin serve` on loopback, /search at concurrency 1, 8 and 32 for a bounded time,
-query embedding included (each request uses a query the server has not seen)."""
+query embedding included (each request uses a query the server has not seen), with one worker process and with
+two (one per core of the reference machine; the deployment guide's unit runs two)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def run_load(data_dir: Path, queries: list[str], levels: tuple[int, ...], seconds: float) -> dict[str, object]:
+def run_load(
+    data_dir: Path, queries: list[str], levels: tuple[int, ...], seconds: float, workers: tuple[int, ...] = (1, 2)
+) -> dict[str, object]:
+    """Per worker count, per concurrency level: latency percentiles, requests/s and errors."""
+    return {
+        f"{count} worker{'s' if count > 1 else ''}": _load_one_server(data_dir, queries, levels, seconds, count)
+        for count in workers
+    }
+
+
+def _load_one_server(
+    data_dir: Path, queries: list[str], levels: tuple[int, ...], seconds: float, workers: int
+) -> dict[str, object]:
     port = _free_port()
     env = {
         **os.environ,
@@ -32,7 +45,18 @@ def run_load(data_dir: Path, queries: list[str], levels: tuple[int, ...], second
         "CCIN_QUERY_LOG": "false",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "ccin.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "ccin.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

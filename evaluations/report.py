@@ -217,13 +217,25 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
         )
     load = results.get("load")
     if load:
-        lines.append("**API load** (`ccin serve`, one worker, /search with unseen queries, embedding included)")
+        lines.append("**API load** (`ccin serve`, /search with unseen queries, embedding included)")
         lines.append("")
+        # Results saved before the worker dimension hold one server's levels at the top.
+        servers = load if all(k.endswith(("worker", "workers")) for k in load) else {"1 worker": load}
         lines += _table(
-            ["concurrency", "p50 ms", "p95 ms", "requests/s", "errors", "requests"],
+            ["workers", "concurrency", "p50 ms", "p95 ms", "p99 ms", "requests/s", "errors", "requests"],
             [
-                [k.split()[-1], v["p50_ms"], v["p95_ms"], v["requests_per_s"], v["errors"], v["n"]]
-                for k, v in load.items()
+                [
+                    server.split()[0],
+                    k.split()[-1],
+                    v["p50_ms"],
+                    v["p95_ms"],
+                    v.get("p99_ms", "–"),
+                    v["requests_per_s"],
+                    v["errors"],
+                    v["n"],
+                ]
+                for server, levels in servers.items()
+                for k, v in levels.items()
             ],
         )
     reliability = results.get("reliability")

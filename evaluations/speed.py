@@ -45,6 +45,7 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {
         "p50_ms": round(statistics.median(ordered) * 1000, 3),
         "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000, 3),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000, 3),
         "n": len(ordered),
     }
 
