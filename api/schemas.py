@@ -49,7 +49,16 @@ __all__ = [
 MAX_QUERY_CHARS = 500
 MAX_OFFSET = 10_000
 Role = Literal[  # kb.filters.ROLE_CHOICES (a test keeps them equal)
-    "body", "navigation", "any", "contents", "references", "acknowledgements", "cover"
+    "body",
+    "navigation",
+    "any",
+    "case_study",
+    "recommendation",
+    "introduction",
+    "contents",
+    "references",
+    "acknowledgements",
+    "cover",
 ]
 YEAR_RANGE_RULE = "year_from must not be after year_to: an inverted range is answered 422."
 # Some character clean_text keeps: not white space, a C0/C1 control or a common format character.
@@ -116,7 +125,8 @@ class SearchQuery(FilterParams):
     role: Role = Field(
         "body",
         description="body: leave navigation (contents pages, reading lists, acknowledgements, covers) out; "
-        "navigation: only those; or one kind by name; any: every passage.",
+        "navigation: only those; case_study, recommendation or introduction (foreword, introduction, "
+        "opening page): only that kind of content; or one navigation kind by name; any: every passage.",
     )
     group: Literal["passage", "document"] = Field(
         "passage", description="document: one result per document, with up to two more of its passages."

@@ -93,7 +93,8 @@ def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, 
     type=click.Choice(ROLE_CHOICES),
     default="body",
     show_default=True,
-    help="Passage role: navigation (contents, reading lists, covers) is left out unless asked for.",
+    help="Passage role: navigation (contents, reading lists, covers) is left out unless asked for; "
+    "case_study, recommendation or introduction keeps only that kind.",
 )
 @click.option("--group", type=click.Choice(["passage", "document"]), default="passage", show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True)

@@ -31,6 +31,7 @@ from kb.analysis import TOKENIZER_VERSION, embedding_text
 from kb.errors import UnreadableDocument
 from kb.knowledge_base import KnowledgeBase
 from kb.passage import DocumentMeta, Passage
+from kb.roles import ROLE_RULE
 
 PIPELINE_VERSION = "2"  # 2: document-level principles stored with each document
 
@@ -60,8 +61,9 @@ class Ingestor:
 
     def settings_fingerprint(self) -> str:
         """Everything besides the file and its metadata that changes the passages: a change re-ingests. The
-        tokenizer is part of it, since the tagger's word head reads stems."""
-        return f"{PIPELINE_VERSION}|{self.params}|{TOKENIZER_VERSION}|{_models_digest()}"
+        tokenizer is part of it, since the tagger's word head reads stems; so is the passage-role rule, whose label
+        is stored with each passage."""
+        return f"{PIPELINE_VERSION}|{self.params}|{TOKENIZER_VERSION}|{_models_digest()}|role{ROLE_RULE}"
 
     def ingest_file(self, path: Path) -> FileOutcome:
         """Ingest one file (the admin upload route's way in)."""

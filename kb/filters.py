@@ -1,9 +1,10 @@
 """Search filters and the row mask they select. Applied inside each retriever before fusion, so a filtered
 query still returns k results whenever k passages match.
 
-`role` selects passages by what they are (kb/navigation.py): "body" (the default) leaves contents pages, reading
-lists, acknowledgements and covers out, since they point elsewhere instead of answering; "navigation" keeps only
-those, a single role name ("contents", …) only that kind, and "any" every passage."""
+`role` selects passages by what they are (kb/roles.py): "body" (the default) leaves contents pages, reading
+lists, acknowledgements and covers out, since they point elsewhere instead of answering, and keeps every kind of
+content (plain body text, case studies, recommendations, introductions); "navigation" keeps only navigation, a
+single role name ("case_study", "contents", …) only that kind, and "any" every passage."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kb.errors import InvalidQuery
-from kb.navigation import ROLES
 from kb.principles import principle_name
+from kb.roles import NAVIGATION_ROLES
 
-ROLE_CHOICES = ("body", "navigation", "any", *ROLES)
+ROLE_CHOICES = ("body", "navigation", "any", "case_study", "recommendation", "introduction", *NAVIGATION_ROLES)
 DEFAULT_ROLE = "body"
 
 if TYPE_CHECKING:

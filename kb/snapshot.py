@@ -14,7 +14,7 @@ import numpy as np
 from kb.analysis import keyword_text
 from kb.ann import IVF_MIN_ROWS, IVFIndex
 from kb.bm25 import BM25Index
-from kb.navigation import navigation_role
+from kb.roles import NAVIGATION_ROLES, ROLE_RULE, passage_role
 from kb.store import StoredRows
 from kb.text_lookups import TextLookups
 
@@ -32,7 +32,7 @@ class Snapshot:
     document_id: np.ndarray
     principle_bits: np.ndarray
     councils: list[str]
-    role: np.ndarray  # "body" or a navigation role (kb/navigation.py), per row
+    role: np.ndarray  # a content role ("body", "case_study", …) or a navigation role (kb/roles.py), per row
     ivf: IVFIndex | None = None  # built for large tables only (see kb/ann.py)
     _role_masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # see with_role()
 
@@ -50,12 +50,17 @@ class Snapshot:
         return self.keyword_index
 
     def with_role(self, role: str) -> np.ndarray:
-        """Boolean row mask (read-only) of the passages with `role`: "body", "navigation" (every kind of it) or
-        one kind. Made once per table: every default search filters on role=body, and comparing a million
-        strings would cost more than the rest of the query."""
+        """Boolean row mask (read-only) of the passages with `role`: "body" (every content kind: plain body, case
+        studies, recommendations, introductions), "navigation" (every kind of it) or one kind. Made once per
+        table: every default search filters on role=body, and comparing a million strings would cost more than
+        the rest of the query."""
         mask = self._role_masks.get(role)
         if mask is None:
-            mask = self.role != "body" if role == "navigation" else self.role == role
+            if role in ("body", "navigation"):
+                navigation = np.isin(self.role, NAVIGATION_ROLES)
+                mask = ~navigation if role == "body" else navigation
+            else:
+                mask = self.role == role
             mask.flags.writeable = False
             self._role_masks[role] = mask
         return mask
@@ -128,8 +133,9 @@ class Snapshot:
 def _columns(
     metas: list[dict[str, Any]], texts: list[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
-    """The filter columns. A row stored before passages carried a `role` gets it from its text and heading path
-    here, by the same rule ingest applies (kb/navigation.py), so old indexes filter navigation too."""
+    """The filter columns. A row stored before passages carried a `role`, or under an older role rule, gets it
+    from its text, heading path and ordinal here, by the same rule ingest applies (kb/roles.py), so old indexes
+    filter roles too."""
     year = np.array([int(m.get("year", -1)) for m in metas], dtype=np.int32)
     doc_type = np.array([m.get("type", "") for m in metas], dtype=object)
     document_id = np.array([m.get("document_id", "") for m in metas], dtype=object)
@@ -144,6 +150,6 @@ def _columns(
 
 def _role(meta: dict[str, Any], text: str) -> str:
     stored = meta.get("role")
-    if stored:
+    if stored and str(meta.get("role_rule", "")) == ROLE_RULE:
         return str(stored)
-    return navigation_role(text, json.loads(meta.get("heading_path", "[]"))) or "body"
+    return passage_role(text, json.loads(meta.get("heading_path", "[]")), int(meta.get("ordinal", -1)))

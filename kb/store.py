@@ -12,8 +12,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from kb.navigation import navigation_role
 from kb.passage import DocumentMeta, TaggedPassage
+from kb.roles import ROLE_RULE, passage_role
 
 _PAGE = 2000
 
@@ -123,7 +123,8 @@ def passage_metadata(
     meta: DocumentMeta, version: str, passage: TaggedPassage, dup_group: str, file_format: str = ""
 ) -> dict[str, Any]:
     """Flat Chroma metadata. Chroma rejects empty lists and None, so absent values are omitted. `role` is the
-    passage's navigation role (kb/navigation.py) or "body", so search can leave navigation out by a mask."""
+    passage's role (kb/roles.py: a navigation kind, or body, case_study, recommendation, introduction), so
+    search can leave navigation out or ask for one kind by a mask; `role_rule` names the rule that gave it."""
     record: dict[str, Any] = {
         "document_id": meta.id,
         "doc_version": version,
@@ -137,7 +138,8 @@ def passage_metadata(
         "evidence": json.dumps([s.evidence for s in passage.scores]),
         "dup_group": dup_group,
         "title": meta.title,
-        "role": navigation_role(passage.text, passage.heading_path) or "body",
+        "role": passage_role(passage.text, passage.heading_path, passage.ordinal),
+        "role_rule": ROLE_RULE,
     }
     if file_format:
         record["format"] = file_format

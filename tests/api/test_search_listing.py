@@ -8,6 +8,8 @@ from collections import Counter
 import httpx
 import pytest
 
+from kb.roles import NAVIGATION_ROLES
+
 
 def _search(http: httpx.Client, **params: str | int) -> dict:
     response = http.get("/search", params=params)
@@ -36,12 +38,12 @@ def test_navigation_that_used_to_rank_first_is_left_out_unless_asked_for(
 
     default = _search(http, q=query, k=5)
     assert default["filters"] == {}
-    assert default["results"] and all(r["role"] == "body" for r in default["results"])
+    assert default["results"] and all(r["role"] not in NAVIGATION_ROLES for r in default["results"])
     assert first["passage_id"] not in _ids(default)
 
     navigation = _search(http, q=query, k=5, role="navigation")
     assert navigation["results"][0]["passage_id"] == first["passage_id"]
-    assert all(r["role"] != "body" for r in navigation["results"])
+    assert all(r["role"] in NAVIGATION_ROLES for r in navigation["results"])
     only = _search(http, q=query, k=5, role=role)
     assert only["results"][0]["passage_id"] == first["passage_id"]
     assert {r["role"] for r in only["results"]} == {role}

@@ -13,6 +13,7 @@ from kb.errors import InvalidQuery, UnknownPrinciple
 from kb.filters import Filters
 from kb.knowledge_base import KnowledgeBase
 from kb.passage import IndexedDocument
+from kb.roles import NAVIGATION_ROLES
 from tests.conftest import search
 
 QUERY = "how councils support cooperative enterprise and community ownership"
@@ -49,7 +50,7 @@ def _matching_groups(kb: KnowledgeBase, check: Check, mode: str) -> int:
     keyword = table.keyword.scores(QUERY)
     groups = set()
     for row, meta in enumerate(table.metas):
-        if (mode == "bm25" and keyword[row] <= 0) or table.role[row] != "body":
+        if (mode == "bm25" and keyword[row] <= 0) or table.role[row] in NAVIGATION_ROLES:
             continue
         if check(None, meta, documents[meta["document_id"]]):  # type: ignore[arg-type]
             groups.add(meta.get("dup_group") or table.ids[row])
@@ -121,9 +122,12 @@ def test_role_selects_body_navigation_one_kind_or_every_passage(kb: KnowledgeBas
         mask = Filters(role=role).mask(table)
         return set(roles[mask].tolist()) if mask is not None else set(roles.tolist())
 
-    assert selected("body") == {"body"}
-    assert selected("navigation") == set(roles.tolist()) - {"body"}
+    content = {"body", "case_study", "recommendation", "introduction"}
+    assert content <= set(roles.tolist())
+    assert selected("body") == content
+    assert selected("navigation") == set(roles.tolist()) - content
     assert selected("contents") == {"contents"}
+    assert selected("case_study") == {"case_study"}
     assert selected("any") == set(roles.tolist())
     assert Filters(role="any").as_dict() == {"role": "any"} and Filters().as_dict() == {}
     with pytest.raises(InvalidQuery, match="unknown role 'toc'"):
