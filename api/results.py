@@ -33,6 +33,10 @@ class CitationOut(BaseModel):
     page_end: int
     url: str
     label: str
+    inferred_fields: list[str] = Field(
+        default_factory=list,
+        description='Document fields inferred from the file, not catalogued: of "title", "year", "lead_council".',
+    )
 
 
 class RelatedPassageOut(BaseModel):
@@ -120,6 +124,7 @@ def citation(meta: dict[str, Any], catalogue_url: str | None, base_url: str = ""
         page_end=page_end,
         url=url,
         label=label,
+        inferred_fields=list(meta.get("inferred_fields") or []),
     )
 
 

@@ -197,7 +197,11 @@ class DocumentOut(BaseModel):
         None, description="The principles the catalogue says the network declared for this project, if it says."
     )
     near_duplicate_of: list[str] = Field(default_factory=list)
-    inferred_metadata: bool = False
+    inferred_metadata: bool = Field(False, description="Not in the catalogue: the metadata was inferred.")
+    inferred_fields: list[str] = Field(
+        default_factory=list,
+        description='The fields inferred from the file, not catalogued: of "title", "year", "lead_council".',
+    )
 
 
 class DeclaredVersusFoundItem(BaseModel):

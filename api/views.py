@@ -88,6 +88,7 @@ def document_out(kb: KnowledgeBase, document: IndexedDocument, base: str) -> Doc
         principles_declared=declared(meta),
         near_duplicate_of=document.near_duplicate_of,
         inferred_metadata=meta.inferred,
+        inferred_fields=meta.inferred_fields,
     )
 
 

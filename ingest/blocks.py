@@ -32,5 +32,7 @@ class Extraction:
     title: str | None = None
     author: str | None = None
     created: str | None = None
+    subject: str | None = None  # document metadata, where the format has it (PDF)
+    keywords: str | None = None
     ocr_pages: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

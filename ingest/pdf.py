@@ -106,6 +106,8 @@ def extract_pdf(path: Path) -> Extraction:
         title=normalise_spaces(meta.get("title") or "") or None,
         author=normalise_spaces(meta.get("author") or "") or None,
         created=_pdf_date(meta.get("creationDate") or ""),
+        subject=normalise_spaces(meta.get("subject") or "") or None,
+        keywords=normalise_spaces(meta.get("keywords") or "") or None,
         ocr_pages=ocr_pages,
         warnings=warnings,
     )
@@ -188,7 +190,12 @@ def _tables(page: pymupdf.Page, number: int) -> tuple[list[_Line], list[tuple[fl
     rows: list[_Line] = []
     boxes = []
     words: list[tuple[Any, ...]] | None = None
-    for table in page.find_tables(strategy="lines", use_layout=False).tables:
+    # Ruled tables lie inside their rules: searching only where something is drawn finds the same tables in
+    # half the time (the finder reads every character of the area it searches).
+    drawn = pymupdf.Rect()
+    for drawing in drawings:
+        drawn |= drawing["rect"]
+    for table in page.find_tables(clip=drawn + (-2, -2, 2, 2), strategy="lines", use_layout=False).tables:
         if len(table.rows) < 2 or table.col_count < 2:
             continue
         x0, y0, x1, y1 = table.bbox

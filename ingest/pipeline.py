@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.blocks import Extraction
-from ingest.catalogue import Catalogue, infer_meta
+from ingest.catalogue import INFERENCE_VERSION, Catalogue, infer_meta, inferred_warning
 from ingest.chunk import ChunkParams, chunk
 from ingest.discovery import Found, discover
 from ingest.document_principles import MODEL_FILE, document_tagger_for
@@ -85,7 +85,7 @@ class Ingestor:
         except OSError as exc:
             return FileOutcome(path, "failed", f"cannot read file: {exc.strerror or exc}")
         catalogued = self.catalogue.get(path)
-        meta_key = catalogued.model_dump_json() if catalogued else "inferred"
+        meta_key = catalogued.model_dump_json() if catalogued else f"inferred{INFERENCE_VERSION}"
         version = hashlib.sha256(data + meta_key.encode() + self.settings_fingerprint().encode()).hexdigest()[:16]
         current = self.kb.find_document(catalogued.id) if catalogued else self.kb.find_document_from(path)
         if current is not None and current.version == version:
@@ -96,12 +96,12 @@ class Ingestor:
         if isinstance(pending, FileOutcome):
             return pending
         path, version = pending.path, pending.version
-        warnings = [] if pending.catalogued else ["not in the catalogue: title and year inferred"]
         try:
             extraction = reader.result(pending.extraction)
             meta = pending.catalogued or infer_meta(path, extraction)
         except Exception as exc:  # one bad file never stops the batch
             return FileOutcome(path, "failed", failure_reason(exc))
+        warnings = [] if pending.catalogued else [inferred_warning(meta)]
         extract_seconds = time.perf_counter() - pending.started
         current = self.kb.find_document(meta.id)
         if current is not None and current.version == version:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 
 class DocumentMeta(BaseModel):
@@ -17,8 +19,18 @@ class DocumentMeta(BaseModel):
     url: str | None = None
     source_url: str | None = None
     file: str | None = None
-    inferred: bool = False
+    inferred: bool = False  # not from the catalogue
+    # Which fields were inferred from the file (ingest/catalogue.py infer_meta): of "title", "year", "lead_council".
+    inferred_fields: list[str] = Field(default_factory=list)
     principles_declared: list[int] | None = None  # what the catalogue says the network declared, if it says
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inferred_before_fields(cls, data: Any) -> Any:
+        """A registry written before `inferred_fields`: inference then gave the title and the year only."""
+        if isinstance(data, dict) and data.get("inferred") and "inferred_fields" not in data:
+            data = {**data, "inferred_fields": ["title"] + (["year"] if data.get("year") is not None else [])}
+        return data
 
     @field_validator("principles_declared")
     @classmethod

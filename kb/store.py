@@ -152,4 +152,6 @@ def passage_metadata(
         value = getattr(meta, key)
         if value is not None:
             record[key] = value
+    if meta.inferred_fields:
+        record["inferred_fields"] = list(meta.inferred_fields)
     return record
