@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from ingest.blocks import Extraction
 from ingest.clean import ends_sentence
+from ingest.councils import cover_blocks, infer_lead_council
 from kb.errors import CatalogueError
 from kb.passage import DocumentMeta
 
@@ -121,24 +122,82 @@ def title_from_filename(path: Path) -> str:
     return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or path.name
 
 
+# Part of an uncatalogued file's version: a change to inference re-ingests such files (ingest/pipeline.py).
+INFERENCE_VERSION = "2"  # 2: lead council, junk metadata titles, inferred_fields
+
+_FIELD_WORDS = {"title": "title", "year": "year", "lead_council": "lead council"}
+
+
+def inferred_warning(meta: DocumentMeta) -> str:
+    """ "not in the catalogue: title, year and lead council inferred" (the fields inference found)."""
+    words = [_FIELD_WORDS.get(f, f) for f in meta.inferred_fields] or ["nothing"]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"not in the catalogue: {listed} inferred"
+
+
 def infer_meta(path: Path, extraction: Extraction) -> DocumentMeta:
-    """Metadata for a file the catalogue does not list: PDF/HTML title, else the first heading, else the
-    file name; year from the document's creation date, else the most frequent plausible year in its text."""
-    first_heading = next((b.text for b in extraction.blocks if b.kind == "heading"), None)
-    opening = extraction.blocks[0] if extraction.blocks else None
-    # A short opening paragraph before any heading is a cover line ("UK councils who are driving ..."),
-    # a better title than a section heading such as "Introduction".
-    cover = (
-        opening.text
-        if opening
-        and opening.kind == "paragraph"
-        and len(opening.text.split()) <= 16
-        and not ends_sentence(opening.text)
-        else None
-    )
-    title = extraction.title or cover or first_heading or title_from_filename(path)
+    """Metadata for a file the catalogue does not list, each field marked as inferred in `inferred_fields`.
+
+    Title: the file's own title (PDF metadata, HTML h1/title) unless it is junk a word processor left there
+    ("Microsoft Word - report.docx", "Untitled", a file name), else the cover's title (`cover_title`), else the
+    file name. Year: the document's creation date, else the latest year on the cover, else the most frequent
+    plausible year in its text. Lead council: from the metadata, else the cover (ingest/councils.py)."""
+    metadata_title = extraction.title if extraction.title and not is_junk_title(extraction.title) else None
+    title = metadata_title or cover_title(extraction) or title_from_filename(path)
     year = int(extraction.created[:4]) if extraction.created else _year_in_text(extraction)
-    return DocumentMeta(id=document_id_for(path), title=title[:200], year=year, inferred=True)
+    lead_council = infer_lead_council(extraction)
+    values = {"title": title, "year": year, "lead_council": lead_council}
+    return DocumentMeta(
+        id=document_id_for(path),
+        title=title[:200],
+        year=year,
+        lead_council=lead_council,
+        inferred=True,
+        inferred_fields=[name for name, value in values.items() if value is not None],
+    )
+
+
+_JUNK_TITLE_RE = re.compile(
+    r"^(?:microsoft (?:word|powerpoint|excel)\b.*|untitled\b.*|no title|title|(?:new )?document\s*\d*|"
+    r"presentation\s*\d*|slide\s*\d*|draft|template|powerpoint presentation|"
+    r".*\.(?:docx?|pdf|pptx?|xlsx?|odt|rtf|txt|indd|pages|key))$",
+    re.IGNORECASE,
+)
+
+
+def is_junk_title(title: str) -> bool:
+    """A title a tool left in the file rather than one its author gave: a word processor's "Microsoft Word -
+    report.docx", "Untitled", "Document1", a file name ("CCIN_report_final_v2"), or no letters at all."""
+    text = title.strip()
+    if len(re.findall(r"[A-Za-z]", text)) < 3 or _JUNK_TITLE_RE.match(text):
+        return True
+    return " " not in text and ("_" in text or bool(re.search(r"\d", text)))
+
+
+_SECTION_NAMES = re.compile(
+    r"^(?:\d+[.)]?\s*)?(?:introduction|contents|table of contents|foreword|preface|executive summary|summary|"
+    r"background|overview|acknowledge?ments|about(?: this (?:report|document|toolkit))?|welcome)\b",
+    re.IGNORECASE,
+)
+
+
+def cover_title(extraction: Extraction) -> str | None:
+    """The title a reader sees on the cover: the first top-level heading of the opening blocks that is not a
+    section name ("Introduction", "Contents"), else a short opening paragraph that is not a sentence (a cover
+    line such as "UK councils who are driving ..."), else the first heading anywhere that is not a section name."""
+    cover = cover_blocks(extraction)
+    heading = next(
+        (b.text for b in cover if b.kind == "heading" and b.level <= 1 and not _SECTION_NAMES.match(b.text)), None
+    )
+    if heading:
+        return heading
+    opening = extraction.blocks[0] if extraction.blocks else None
+    if opening and opening.kind == "paragraph" and len(opening.text.split()) <= 16 and not ends_sentence(opening.text):
+        return opening.text
+    return next(
+        (b.text for b in extraction.blocks if b.kind == "heading" and not _SECTION_NAMES.match(b.text)),
+        next((b.text for b in extraction.blocks if b.kind == "heading"), None),
+    )
 
 
 def _year_in_text(extraction: Extraction) -> int | None:

@@ -30,6 +30,7 @@ DOCUMENT_KEYS = {
     "principles_declared",
     "near_duplicate_of",
     "inferred_metadata",
+    "inferred_fields",
 }
 BEYOND = "Beyond Asset Transfer: harnessing community asset transfer to create stronger local communities"
 SEED_IDS = ("001-e33d7f85c6ea2c8b", "004-d017fc122f128cc7")

@@ -21,7 +21,18 @@ RESULT_KEYS = {
     "also_in",
     "also_in_document",
 }
-CITATION_KEYS = {"document_id", "title", "lead_council", "year", "type", "page", "page_end", "url", "label"}
+CITATION_KEYS = {
+    "document_id",
+    "title",
+    "lead_council",
+    "year",
+    "type",
+    "page",
+    "page_end",
+    "url",
+    "label",
+    "inferred_fields",
+}
 BEYOND = "Beyond Asset Transfer: harnessing community asset transfer to create stronger local communities"
 
 
@@ -85,6 +96,7 @@ def test_a_search_answers_cited_passages_in_the_contract_shape(http: httpx.Clien
         "page_end": page,
         "url": f"{live_server.url}/documents/beyond-asset-transfer/file#page={page}",
         "label": f"{BEYOND} (Newcastle City Council, 2021), p. {page}",
+        "inferred_fields": [],
     }
     assert "<mark>" in body["results"][0]["snippet"]
 
