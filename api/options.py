@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.chunk import ChunkParams
-from ingest.extract import ExtractionBudget
+from ingest.extract import ExtractionBudget, ExtractOptions
 
 
 @dataclass(frozen=True)
@@ -18,3 +18,4 @@ class ServiceOptions:
     max_upload_mb: float = 25.0  # largest file POST /admin/documents accepts
     chunk: ChunkParams = field(default_factory=ChunkParams)  # how uploaded documents are split
     extraction_budget: ExtractionBudget | None = None  # how uploads are read (None: in the server process)
+    extract_options: ExtractOptions = field(default_factory=ExtractOptions)  # OCR of scanned pages on or off

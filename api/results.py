@@ -33,6 +33,11 @@ class CitationOut(BaseModel):
     page_end: int
     url: str
     label: str
+    unit: str | None = Field(
+        None,
+        description="What page and page_end count: page (a PDF), section (a Word document, which has no fixed "
+        "pages), or null (a web page, Markdown or text file, cited without a place).",
+    )
     inferred_fields: list[str] = Field(
         default_factory=list,
         description='Document fields inferred from the file, not catalogued: of "title", "year", "lead_council".',
@@ -57,6 +62,7 @@ class PassageOut(BaseModel):
     principles: list[PrincipleOut]
     citation: CitationOut
     heading_path: list[str] = Field(default_factory=list)
+    ocr: bool = Field(False, description="True when some of the text was read by OCR from a scanned page.")
     role: str = Field(
         "body", description="body, or the navigation a passage is: contents, references, acknowledgements, cover."
     )
@@ -97,16 +103,18 @@ def document_file_url(document_id: str, base_url: str = "") -> str:
 
 
 def citation(meta: dict[str, Any], catalogue_url: str | None, base_url: str = "") -> CitationOut:
-    """Catalogue URL when there is one, else the API's own copy; `#page=N` and "p. N" only for PDFs (a web
-    page, Markdown or text file has no pages). Passages indexed before the file format was recorded fall back
-    to the document type and the URL's extension."""
+    """Catalogue URL when there is one, else the API's own copy; `#page=N` and "p. N" only for PDFs, "§ N" for
+    a Word document's sections, no place for a web page, Markdown or text file. Passages indexed before the
+    citation unit was recorded fall back to the file format, then to the document type and the URL's extension."""
     page, page_end = int(meta.get("page", 1)), int(meta.get("page_end", meta.get("page", 1)))
     url = catalogue_url or document_file_url(str(meta["document_id"]), base_url)
-    if meta.get("format"):
-        paged = meta["format"] == "pdf"
-    else:
+    unit = meta.get("unit")
+    if unit is None and meta.get("format"):
+        unit = "page" if meta["format"] == "pdf" else None
+    elif unit is None:
         web = meta.get("type") in PDF_TYPES_WITHOUT_PAGES or url.lower().endswith((".html", ".htm"))
-        paged = not web
+        unit = None if web else "page"
+    paged = unit == "page"
     if paged and "#" not in url:
         url = f"{url}#page={page}"
     title = str(meta.get("title", meta["document_id"]))
@@ -114,6 +122,8 @@ def citation(meta: dict[str, Any], catalogue_url: str | None, base_url: str = ""
     label = f"{title} ({who})" if who else title
     if paged:
         label += f", p. {page}" if page_end == page else f", pp. {page}–{page_end}"
+    elif unit == "section":
+        label += _section_label(page, page_end, json.loads(meta.get("heading_path", "[]") or "[]"))
     return CitationOut(
         document_id=str(meta["document_id"]),
         title=title,
@@ -124,8 +134,17 @@ def citation(meta: dict[str, Any], catalogue_url: str | None, base_url: str = ""
         page_end=page_end,
         url=url,
         label=label,
+        unit=unit,
         inferred_fields=list(meta.get("inferred_fields") or []),
     )
+
+
+def _section_label(section: int, section_end: int, heading_path: list[str]) -> str:
+    """", section 3 (Findings)" when the passage lies in one section whose heading is known, else ", § 3" or
+    ", §§ 3–4". A section starts at a top-level heading (ingest/docx.py), so the path's first heading is its."""
+    if section_end != section:
+        return f", §§ {section}–{section_end}"
+    return f", section {section} ({heading_path[0]})" if heading_path else f", § {section}"
 
 
 def passage_principles(meta: dict[str, Any]) -> list[PrincipleOut]:
@@ -169,6 +188,7 @@ def passage_out(
         principles=passage_principles(meta),
         citation=citation(meta, urls.get(document_id), base_url),
         heading_path=json.loads(meta.get("heading_path", "[]")),
+        ocr=bool(meta.get("ocr", False)),
         role=str(table.role[row]),
         also_in=also_in,
         also_in_document=also_in_document or [],

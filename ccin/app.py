@@ -13,7 +13,8 @@ from api.app import create_app
 from api.options import ServiceOptions
 from ccin.settings import ConfigurationError, Settings, load_settings
 from ingest.chunk import ChunkParams
-from ingest.extract import ExtractionBudget
+from ingest.extract import ExtractionBudget, ExtractOptions
+from ingest.ocr import OcrOptions
 from kb.embed import packaged_embedder, resolve_backend
 from kb.knowledge_base import KnowledgeBase
 
@@ -42,6 +43,10 @@ def extraction_budget(settings: Settings) -> ExtractionBudget | None:
     return ExtractionBudget(settings.extract_timeout_s, settings.extract_memory_mb)
 
 
+def extract_options(settings: Settings) -> ExtractOptions:
+    return ExtractOptions(ocr=OcrOptions(enabled=settings.ocr == "auto"))
+
+
 def service_options(settings: Settings) -> ServiceOptions:
     return ServiceOptions(
         api_key=settings.api_key,
@@ -51,6 +56,7 @@ def service_options(settings: Settings) -> ServiceOptions:
         max_upload_mb=settings.max_upload_mb,
         chunk=chunk_params(settings),
         extraction_budget=extraction_budget(settings),
+        extract_options=extract_options(settings),
     )
 
 

@@ -50,13 +50,18 @@ def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, 
     Exits 1 when any file failed (each is listed with its reason; the rest are still indexed)."""
     from tqdm import tqdm
 
+    from ccin.app import extract_options
     from ingest.discovery import load_catalogue
     from ingest.pipeline import Ingestor
     from ingest.report import outcome_line, report_json
 
     listed = list(paths)
     ingestor = Ingestor(
-        knowledge_base(settings), load_catalogue(catalogue, listed), chunk_params(settings), extraction_budget(settings)
+        knowledge_base(settings),
+        load_catalogue(catalogue, listed),
+        chunk_params(settings),
+        extraction_budget(settings),
+        extract_options(settings),
     )
     bar: tqdm | None = None
 

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
         "0 reads in the ingest process with no time or memory budget.",
     )
     extract_memory_mb: int = Field(2048, ge=64, description="Most memory one file may take to read at ingest.")
+    ocr: Literal["auto", "off"] = Field(
+        "auto",
+        description="Read PDF pages that are only a scanned image with Tesseract OCR: auto (when Tesseract and its "
+        "English data are installed) or off. Search results flag passages read by OCR.",
+    )
     chunk_target_words: int = Field(180, ge=40, le=1000, description="Passage length the chunker aims for.")
     chunk_max_words: int = Field(300, ge=60, le=2000, description="Hard upper bound on passage length.")
     query_log: bool = Field(

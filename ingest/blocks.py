@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "item", "row"]
+CitationUnit = Literal["page", "section"]  # what a block's `page` counts: PDF pages, or a Word file's sections
 
 
 @dataclass
@@ -25,7 +26,8 @@ class Block:
 
 @dataclass
 class Extraction:
-    """What an extractor found in one file, before chunking."""
+    """What an extractor found in one file, before chunking. `ocr_pages` are the pages whose text was read by OCR;
+    `unit` says what `page` numbers count (a Word file has no fixed pages, so its blocks count sections)."""
 
     blocks: list[Block]
     page_count: int
@@ -36,3 +38,4 @@ class Extraction:
     keywords: str | None = None
     ocr_pages: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unit: CitationUnit = "page"

@@ -2,6 +2,10 @@
 budget, so no file can stall or exhaust an ingest. The worker is spawned (a fresh interpreter holding only the
 extractors, not the model) and reused for the next file; one that is killed or dies is replaced.
 
+How files are read (OCR on or off) travels to the worker as `ExtractOptions`; with a budget, OCR is told to
+stop starting pages once most of the time budget is spent, so a long scan ends with the pages it read and a
+warning naming the rest, not killed with nothing.
+
 The worker also lets ingest overlap: the next file is read while the current one is embedded (see
 `Ingestor.run`).
 """
@@ -13,14 +17,16 @@ import resource
 from collections.abc import Callable
 from concurrent.futures import Future, TimeoutError
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
 from ingest.blocks import Extraction
+from ingest.docx import extract_docx
 from ingest.html import extract_html
 from ingest.markdown import extract_markdown
+from ingest.ocr import OcrOptions, find_tessdata
 from ingest.pdf import extract_pdf
 from ingest.text import extract_text
 from kb.errors import UnreadableDocument, UnsupportedFileType
@@ -32,7 +38,10 @@ EXTRACTORS: dict[str, Callable[[Path], Extraction]] = {
     ".md": extract_markdown,
     ".markdown": extract_markdown,
     ".txt": extract_text,
+    ".docx": extract_docx,
 }
+SUPPORTED = "PDF, Word (.docx), HTML, Markdown or plain text"
+_OCR_SHARE_OF_BUDGET = 0.75  # OCR starts no page after this share of the time budget; the rest is for the other pages
 
 
 @dataclass(frozen=True)
@@ -41,25 +50,45 @@ class ExtractionBudget:
     memory_mb: int = 2048  # memory one file may take beyond what the worker holds before reading it
 
 
+@dataclass(frozen=True)
+class ExtractOptions:
+    """How files are read, beyond the reader their type needs (from the settings, passed to the worker)."""
+
+    ocr: OcrOptions = field(default_factory=OcrOptions)
+
+    def fingerprint(self) -> str:
+        """What of these options changes the text read: OCR counts only when it can run."""
+        ocr = self.ocr
+        if not ocr.enabled or find_tessdata(ocr.language) is None:
+            return "ocr=none"
+        return f"ocr={ocr.language}@{ocr.dpi}"
+
+
 def extractor_for(path: Path) -> Callable[[Path], Extraction]:
     extractor = EXTRACTORS.get(path.suffix.lower())
     if extractor is None:
-        raise UnsupportedFileType(
-            f"unsupported file type {path.suffix.lower() or '(no extension)'!r}: use PDF, HTML, Markdown or plain text"
-        )
+        raise UnsupportedFileType(f"unsupported file type {path.suffix.lower() or '(no extension)'!r}: use {SUPPORTED}")
     return extractor
 
 
-def extract(path: Path) -> Extraction:
+def extract(path: Path, options: ExtractOptions | None = None) -> Extraction:
     """Read one file in this process, unbounded (what the worker runs)."""
-    return extractor_for(path)(path)
+    extractor = extractor_for(path)
+    if extractor is extract_pdf:
+        return extract_pdf(path, (options or ExtractOptions()).ocr)
+    return extractor(path)
 
 
 class BudgetedExtractor:
     """Reads files in a worker process under an `ExtractionBudget`; use as a context manager."""
 
-    def __init__(self, budget: ExtractionBudget) -> None:
+    def __init__(self, budget: ExtractionBudget, options: ExtractOptions | None = None) -> None:
         self.budget = budget
+        options = options or ExtractOptions()
+        ocr_seconds = budget.seconds * _OCR_SHARE_OF_BUDGET
+        if options.ocr.seconds is not None:
+            ocr_seconds = min(ocr_seconds, options.ocr.seconds)
+        self.options = replace(options, ocr=replace(options.ocr, seconds=ocr_seconds))
         self._pool: ProcessPool | None = None
 
     def __enter__(self) -> BudgetedExtractor:
@@ -83,7 +112,7 @@ class BudgetedExtractor:
                 initargs=(self.budget.memory_mb,),
                 context=multiprocessing.get_context("spawn"),
             )
-        return self._pool.schedule(extract, args=(path,), timeout=self.budget.seconds)
+        return self._pool.schedule(extract, args=(path, self.options), timeout=self.budget.seconds)
 
     def result(self, future: Future[Extraction]) -> Extraction:
         """The extraction, or UnreadableDocument saying which budget the file went over."""
@@ -106,6 +135,9 @@ class BudgetedExtractor:
 class InProcessExtractor:
     """The same interface, reading in this process with no budget (tests, and `CCIN_EXTRACT_TIMEOUT_S=0`)."""
 
+    def __init__(self, options: ExtractOptions | None = None) -> None:
+        self.options = options or ExtractOptions()
+
     def __enter__(self) -> InProcessExtractor:
         return self
 
@@ -115,7 +147,7 @@ class InProcessExtractor:
     def submit(self, path: Path) -> Future[Extraction]:
         future: Future[Extraction] = Future()
         try:
-            future.set_result(extract(path))
+            future.set_result(extract(path, self.options))
         except Exception as exc:  # handed to `result`, as the worker's would be
             future.set_exception(exc)
         return future

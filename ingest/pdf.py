@@ -5,11 +5,16 @@ with a real right column is read in horizontal bands cut by full-width lines; in
 read top to bottom before the right one, so two-column text is never read across. Tables found by PyMuPDF's
 table finder become one "row" block per row. Running headers/footers are margin lines that repeat across
 pages; page numbers are margin lines that are only a number.
+
+A page with no text layer but an image or drawings (a scan) is read by OCR (ingest/ocr.py) when it is enabled
+and Tesseract's language data is installed; its blocks keep their page number and `Extraction.ocr_pages` names
+it. Type sizes Tesseract reports are estimates, so OCR text is never taken for a heading.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +33,7 @@ from ingest.clean import (
     repeated_signatures,
     vocabulary,
 )
+from ingest.ocr import HOW_TO_ENABLE, OcrOptions, find_tessdata, ocr_text_page
 from kb.errors import UnreadableDocument
 
 _MARGIN = 0.085  # share of page height treated as header/footer zone
@@ -47,10 +53,24 @@ class _Line:
     bold: bool
     column: int = 0  # -1 full width, 0 left, 1 right
     row: bool = False  # a table row already joined into "a | b | c"
+    ocr: bool = False  # read by OCR: its size is Tesseract's estimate
 
 
-def extract_pdf(path: Path) -> Extraction:
-    """Open, check and extract a PDF; raise UnreadableDocument with the reason a person needs."""
+@dataclass
+class _Scans:
+    """Pages with no text layer but an image or drawings, by what became of them."""
+
+    read: list[int]  # OCR found text
+    blank: list[int]  # OCR found none
+    unread: list[int]  # OCR off, not installed, or out of time
+    why_unread: str = ""
+
+
+def extract_pdf(path: Path, ocr: OcrOptions | None = None) -> Extraction:
+    """Open, check and extract a PDF; raise UnreadableDocument with the reason a person needs. Scanned pages are
+    read by OCR under `ocr` (default: on when Tesseract is installed)."""
+    started = time.monotonic()
+    ocr = ocr if ocr is not None else OcrOptions()
     data = path.read_bytes()
     if not data:
         raise UnreadableDocument("empty file (0 bytes)")
@@ -76,28 +96,39 @@ def extract_pdf(path: Path) -> Extraction:
             raise UnreadableDocument("PDF has no pages")
         meta = doc.metadata or {}
         pages: list[list[_Line]] = []
-        ocr_pages: list[int] = []
+        scans = _Scans([], [], [])
         for number in range(doc.page_count):
             try:
                 page = doc.load_page(number)
                 lines = _page_lines(page, number + 1)
+                if not lines and (page.get_images() or page.get_drawings()):
+                    lines = _scanned_page_lines(page, number + 1, ocr, started, scans)
+            except UnreadableDocument:
+                raise
             except Exception as exc:
                 raise UnreadableDocument(f"damaged PDF: page {number + 1} cannot be read ({_reason(exc)})") from None
-            if not lines and (page.get_images() or page.get_drawings()):
-                ocr_pages.append(number + 1)
             pages.append(lines)
     damage = _damage()
     if not any(pages):
         if damage:
             raise UnreadableDocument(f"damaged PDF: no readable text on any page ({damage})")
-        if ocr_pages:
-            raise UnreadableDocument(f"image-only PDF: no text layer on any of its {len(pages)} page(s); it needs OCR")
+        if scans.unread:
+            unread = f"image-only PDF: no text layer on any of its {len(pages)} page(s); it needs OCR"
+            raise UnreadableDocument(unread + (f" ({scans.why_unread})" if scans.why_unread else ""))
+        if scans.blank:
+            raise UnreadableDocument(
+                f"image-only PDF: no text layer on any of its {len(pages)} page(s) and OCR found no text"
+            )
         raise UnreadableDocument("PDF has no text on any page")
     blocks = _blocks(pages)
-    warnings = [f"page {n} has no text layer (scanned image): needs OCR" for n in ocr_pages]
+    warnings = [f"page {n} has no text layer (scanned image): needs OCR" for n in scans.unread]
+    if scans.unread and scans.why_unread:
+        warnings[-1] += f" ({scans.why_unread})"
+    warnings += [f"page {n} has no text layer (scanned image) and OCR found no text on it" for n in scans.blank]
     if damage:
         # A damaged content stream reads as an empty page: say so rather than index half a document silently.
-        empty = [str(n) for n, lines in enumerate(pages, start=1) if not lines and n not in ocr_pages]
+        scanned = {*scans.read, *scans.blank, *scans.unread}
+        empty = [str(n) for n, lines in enumerate(pages, start=1) if not lines and n not in scanned]
         lost = f"; no text recovered from page(s) {', '.join(empty)}" if empty else ""
         warnings.append(f"damaged PDF: parts could not be read ({damage}){lost}")
     return Extraction(
@@ -108,9 +139,24 @@ def extract_pdf(path: Path) -> Extraction:
         created=_pdf_date(meta.get("creationDate") or ""),
         subject=normalise_spaces(meta.get("subject") or "") or None,
         keywords=normalise_spaces(meta.get("keywords") or "") or None,
-        ocr_pages=ocr_pages,
+        ocr_pages=scans.read,
         warnings=warnings,
     )
+
+
+def _scanned_page_lines(page: pymupdf.Page, number: int, ocr: OcrOptions, started: float, scans: _Scans) -> list[_Line]:
+    """A page with no text layer, read by OCR when it is on, installed and there is time left."""
+    tessdata = find_tessdata(ocr.language) if ocr.enabled else None
+    if ocr.enabled and tessdata is None:
+        scans.why_unread = f"no Tesseract language data for {ocr.language!r}: {HOW_TO_ENABLE}"
+    elif ocr.enabled and ocr.seconds is not None and time.monotonic() - started >= ocr.seconds:
+        scans.why_unread = "OCR stopped: the extraction time budget was running out"
+    if tessdata is None or scans.why_unread:
+        scans.unread.append(number)
+        return []
+    lines = _page_lines(page, number, ocr_text_page(page, ocr, tessdata))
+    (scans.read if lines else scans.blank).append(number)
+    return lines
 
 
 def _damage() -> str | None:
@@ -135,11 +181,12 @@ def _pdf_date(value: str) -> str | None:
     return f"{year}-{month}-{day}"
 
 
-def _page_lines(page: pymupdf.Page, number: int) -> list[_Line]:
+def _page_lines(page: pymupdf.Page, number: int, textpage: pymupdf.TextPage | None = None) -> list[_Line]:
+    """The page's lines in reading order; from `textpage` (an OCR reading, which has no tables) when given."""
     width = page.rect.width
-    table_lines, table_boxes = _tables(page, number)
+    table_lines, table_boxes = _tables(page, number) if textpage is None else ([], [])
     lines: list[_Line] = []
-    for block in page.get_text("dict", sort=False)["blocks"]:
+    for block in page.get_text("dict", sort=False, textpage=textpage)["blocks"]:
         if block.get("type") != 0:
             continue
         for line in block["lines"]:
@@ -153,7 +200,8 @@ def _page_lines(page: pymupdf.Page, number: int) -> list[_Line]:
             size = max(s["size"] for s in spans)
             bold = all((s["flags"] & _BOLD_FLAG) or "bold" in s["font"].lower() for s in spans)
             baseline = spans[0]["origin"][1]
-            lines.append(_Line(text, number, baseline, x0, y0, x1, y1, round(size, 1), bold))
+            ocr = textpage is not None
+            lines.append(_Line(text, number, baseline, x0, y0, x1, y1, round(size, 1), bold and not ocr, ocr=ocr))
     lines = _merge_same_baseline(lines, width / 2)
     lines.extend(table_lines)
     _assign_columns(lines, width)
@@ -264,10 +312,10 @@ def _blocks(pages: list[list[_Line]]) -> list[Block]:
     sizes: Counter[float] = Counter()
     for page in pages:
         for ln in page:
-            if not ln.row:
+            if not ln.row and not ln.ocr:
                 sizes[ln.size] += len(ln.text)
     body = sizes.most_common(1)[0][0] if sizes else 10.0
-    heading_sizes = sorted({ln.size for p in pages for ln in p if ln.size >= body + 1.5}, reverse=True)
+    heading_sizes = sorted({ln.size for p in pages for ln in p if not ln.ocr and ln.size >= body + 1.5}, reverse=True)
     level_of = {size: i + 1 for i, size in enumerate(heading_sizes)}
     bold_level = len(heading_sizes) + 1
     vocab = vocabulary(ln.text for page in pages for ln in page)
@@ -296,7 +344,7 @@ def _drop_margins(pages: list[list[_Line]], height: float) -> list[list[_Line]]:
 
 
 def _heading_level(ln: _Line, body: float, level_of: dict[float, int], bold_level: int) -> int:
-    if ln.row:
+    if ln.row or ln.ocr:
         return 0
     if ln.size in level_of:
         return level_of[ln.size]

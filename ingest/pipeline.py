@@ -24,7 +24,7 @@ from ingest.catalogue import INFERENCE_VERSION, Catalogue, infer_meta, inferred_
 from ingest.chunk import ChunkParams, chunk
 from ingest.discovery import Found, discover
 from ingest.document_principles import MODEL_FILE, document_tagger_for
-from ingest.extract import BudgetedExtractor, ExtractionBudget, InProcessExtractor, extractor_for
+from ingest.extract import BudgetedExtractor, ExtractionBudget, ExtractOptions, InProcessExtractor, extractor_for
 from ingest.report import FileOutcome, IngestReport, failure_reason
 from ingest.tagger import HEAD_FILE, tagger_for
 from kb.analysis import TOKENIZER_VERSION, embedding_text
@@ -49,21 +49,29 @@ class _Pending:
 
 class Ingestor:
     """Indexes files into a knowledge base. With a `budget`, files are read in a worker process under it (and
-    the next file is read while the current one is embedded); without one, in this process, unbounded."""
+    the next file is read while the current one is embedded); without one, in this process, unbounded.
+    `options` say how files are read (OCR of scanned pages on or off)."""
 
     def __init__(
-        self, kb: KnowledgeBase, catalogue: Catalogue, params: ChunkParams, budget: ExtractionBudget | None = None
+        self,
+        kb: KnowledgeBase,
+        catalogue: Catalogue,
+        params: ChunkParams,
+        budget: ExtractionBudget | None = None,
+        options: ExtractOptions | None = None,
     ) -> None:
         self.kb = kb
         self.catalogue = catalogue
         self.params = params
         self.budget = budget
+        self.options = options or ExtractOptions()
 
     def settings_fingerprint(self) -> str:
         """Everything besides the file and its metadata that changes the passages: a change re-ingests. The
         tokenizer is part of it, since the tagger's word head reads stems; so is the passage-role rule, whose label
         is stored with each passage."""
-        return f"{PIPELINE_VERSION}|{self.params}|{TOKENIZER_VERSION}|{_models_digest()}|role{ROLE_RULE}"
+        reading = self.options.fingerprint()  # OCR on or off changes the text read
+        return f"{PIPELINE_VERSION}|{self.params}|{TOKENIZER_VERSION}|{_models_digest()}|role{ROLE_RULE}|{reading}"
 
     def ingest_file(self, path: Path) -> FileOutcome:
         """Ingest one file (the admin upload route's way in)."""
@@ -71,7 +79,7 @@ class Ingestor:
             return self._finish(self._start(path, reader), reader)
 
     def _reader(self) -> BudgetedExtractor | InProcessExtractor:
-        return BudgetedExtractor(self.budget) if self.budget else InProcessExtractor()
+        return BudgetedExtractor(self.budget, self.options) if self.budget else InProcessExtractor(self.options)
 
     def _start(self, path: Path, reader: BudgetedExtractor | InProcessExtractor) -> _Pending | FileOutcome:
         """Read the file's bytes and version; an unchanged or unreadable file is decided here, anything else
@@ -115,6 +123,7 @@ class Ingestor:
             return FileOutcome(path, "failed", failure_reason(exc, stage="split into passages"))
         if not passages:
             return FileOutcome(path, "failed", "no text found after cleaning")
+        passages = _mark_ocr(passages, extraction.ocr_pages)
         stages = {"chunk": time.perf_counter() - started}
         self.index(meta, version, extraction.page_count, path, passages, stages)
         warnings.extend(extraction.warnings)
@@ -125,6 +134,8 @@ class Ingestor:
             pages=extraction.page_count,
             passages=len(passages),
             warnings=warnings,
+            ocr_pages=extraction.ocr_pages,
+            unit=extraction.unit,
             extract_seconds=extract_seconds,
             stage_seconds=stages,
         )
@@ -205,6 +216,17 @@ class Ingestor:
                 self.kb.delete(document.meta.id)
                 removed.append(document.meta.id)
         return removed
+
+
+def _mark_ocr(passages: list[Passage], ocr_pages: list[int]) -> list[Passage]:
+    """Flag the passages with text from a page read by OCR (search results show it: OCR can misread words)."""
+    pages = set(ocr_pages)
+    if not pages:
+        return passages
+    return [
+        p.model_copy(update={"ocr": True}) if pages.intersection(range(p.page, p.page_end + 1)) else p
+        for p in passages
+    ]
 
 
 def _models_digest() -> str:

@@ -19,6 +19,8 @@ class FileOutcome:
     pages: int = 0
     passages: int = 0
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read by OCR
+    unit: str = "page"  # what `pages` counts: "section" for a Word document
     extract_seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)  # chunk, embed, tag, index
 
@@ -79,11 +81,19 @@ def failure_reason(exc: Exception, stage: str = "read") -> str:
     return f"could not be {stage}: {detail} {named}" if detail else f"could not be {stage} {named}"
 
 
+def ocr_note(pages: list[int]) -> str:
+    """ "p. 6 read by OCR", "pp. 2, 5, 6 read by OCR"; "" when no page was."""
+    if not pages:
+        return ""
+    return f"{'p.' if len(pages) == 1 else 'pp.'} {', '.join(str(n) for n in pages)} read by OCR"
+
+
 def outcome_line(outcome: FileOutcome) -> str:
     if outcome.status == "failed":
         return f"FAILED  {outcome.path}: {outcome.reason}"
-    notes = f" ({'; '.join(outcome.warnings)})" if outcome.warnings else ""
-    counts = f"{outcome.pages} pages, {outcome.passages} passages"
+    notes_list = [ocr_note(outcome.ocr_pages), *outcome.warnings] if outcome.ocr_pages else outcome.warnings
+    notes = f" ({'; '.join(notes_list)})" if notes_list else ""
+    counts = f"{outcome.pages} {outcome.unit}s, {outcome.passages} passages"
     return f"{outcome.status:<9} {outcome.path} → {outcome.document_id}: {counts}{notes}"
 
 
@@ -106,6 +116,8 @@ def report_json(report: IngestReport) -> str:
                     "pages": o.pages,
                     "passages": o.passages,
                     "warnings": o.warnings,
+                    "ocr_pages": o.ocr_pages,
+                    "unit": o.unit,
                 }
                 for o in report.outcomes
             ],

@@ -42,6 +42,11 @@ class DocumentMeta(BaseModel):
         return sorted(set(value))
 
 
+# What a passage's page numbers count, by file format: a PDF's pages, or a Word document's sections (it has no
+# fixed pages; ingest/docx.py numbers sections). Other formats are cited without a place.
+CITATION_UNITS = {"pdf": "page", "docx": "section"}
+
+
 class Passage(BaseModel):
     """A contiguous span of a document's cleaned text, with where it came from."""
 
@@ -54,6 +59,7 @@ class Passage(BaseModel):
     heading_path: list[str] = Field(default_factory=list)
     char_start: int
     char_end: int
+    ocr: bool = False  # some of its text was read by OCR from a scanned page
 
     @property
     def word_count(self) -> int:

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from kb.passage import DocumentMeta, TaggedPassage
+from kb.passage import CITATION_UNITS, DocumentMeta, TaggedPassage
 from kb.roles import ROLE_RULE, passage_role
 
 _PAGE = 2000
@@ -143,6 +143,10 @@ def passage_metadata(
     }
     if file_format:
         record["format"] = file_format
+    if file_format in CITATION_UNITS:
+        record["unit"] = CITATION_UNITS[file_format]  # what `page` counts: a PDF's pages, a Word file's sections
+    if passage.ocr:
+        record["ocr"] = True
     if passage.principles:
         record["principles"] = list(passage.principles)
     councils = [c for c in [meta.lead_council, *meta.partners] if c]

@@ -10,6 +10,7 @@ import pytest
 
 from ingest.blocks import Block
 from ingest.chunk import ChunkParams, chunk
+from ingest.ocr import OcrOptions
 from ingest.pdf import extract_pdf
 from kb.errors import UnreadableDocument
 from tests.conftest import CORPUS
@@ -139,10 +140,10 @@ def test_report_passages_exact_text_pages_headings_and_offsets(report: Path) -> 
     assert all(p.document_id == "report" for p in passages)
 
 
-def test_scanned_page_in_a_good_pdf_is_reported_as_needing_ocr(tmp_path: Path) -> None:
-    extraction = extract_pdf(mixed_scan_pdf(tmp_path / "mixed.pdf"))
+def test_scanned_page_in_a_good_pdf_is_reported_as_needing_ocr_when_ocr_is_off(tmp_path: Path) -> None:
+    extraction = extract_pdf(mixed_scan_pdf(tmp_path / "mixed.pdf"), OcrOptions(enabled=False))
 
-    assert extraction.ocr_pages == [2]
+    assert extraction.ocr_pages == []
     assert extraction.warnings == ["page 2 has no text layer (scanned image): needs OCR"]
     assert [(b.text, b.page) for b in extraction.blocks] == [
         ("The first page has a text layer.", 1),
@@ -150,12 +151,23 @@ def test_scanned_page_in_a_good_pdf_is_reported_as_needing_ocr(tmp_path: Path) -
     ]
 
 
-def test_corpus_mondragon_page_6_is_a_scanned_image_needing_ocr() -> None:
+def test_corpus_mondragon_page_6_is_a_scanned_image_needing_ocr_when_ocr_is_off() -> None:
+    extraction = extract_pdf(CORPUS / "pdfs" / "study-visit-mondragon.pdf", OcrOptions(enabled=False))
+
+    assert extraction.ocr_pages == []
+    assert extraction.warnings == ["page 6 has no text layer (scanned image): needs OCR"]
+    assert not any(b.page == 6 for b in extraction.blocks)
+    assert any(b.page == 5 for b in extraction.blocks) and any(b.page == 7 for b in extraction.blocks)
+
+
+def test_corpus_mondragon_page_6_is_read_by_ocr() -> None:
     extraction = extract_pdf(CORPUS / "pdfs" / "study-visit-mondragon.pdf")
 
     assert extraction.ocr_pages == [6]
-    assert extraction.warnings == ["page 6 has no text layer (scanned image): needs OCR"]
-    assert not any(b.page == 6 for b in extraction.blocks)
+    assert extraction.warnings == []
+    page_6 = " ".join(b.text for b in extraction.blocks if b.page == 6)
+    assert "Coach from Bilbao to Arrasate-Mondragon" in page_6
+    assert "Round table: lessons for UK local government" in page_6
     assert any(b.page == 5 for b in extraction.blocks) and any(b.page == 7 for b in extraction.blocks)
 
 
@@ -175,7 +187,7 @@ def test_corpus_mondragon_page_6_is_a_scanned_image_needing_ocr() -> None:
         (lambda d: zero_page_pdf(d / "zero.pdf"), "PDF has no pages"),
         (
             lambda d: image_only_pdf(d / "scan.pdf"),
-            "image-only PDF: no text layer on any of its 1 page(s); it needs OCR",
+            "image-only PDF: no text layer on any of its 1 page(s) and OCR found no text",
         ),
     ],
     ids=["empty", "corrupt", "truncated", "encrypted", "zero-pages", "image-only"],

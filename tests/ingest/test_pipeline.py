@@ -303,13 +303,13 @@ def test_bad_input_batch_via_the_cli_reports_each_file_and_indexes_the_rest(tmp_
     lines = result.stdout.splitlines()
     failed = {
         "corrupt.pdf": "corrupt PDF: Failed to open stream",
-        "data.xyz": "unsupported file type '.xyz': use PDF, HTML, Markdown or plain text",
+        "data.xyz": "unsupported file type '.xyz': use PDF, Word (.docx), HTML, Markdown or plain text",
         "empty.pdf": "empty file (0 bytes)",
         "empty.txt": "empty file: no text in it",
         "latin1.txt": "not UTF-8 text: byte 0xa3 at offset 10 cannot be decoded",
         "locked.pdf": "password-protected PDF: it cannot be read without its password",
-        "minutes.docx": "unsupported file type '.docx': use PDF, HTML, Markdown or plain text",
-        "scan.pdf": "image-only PDF: no text layer on any of its 1 page(s); it needs OCR",
+        "minutes.docx": "corrupt Word document: File is not a zip file",
+        "scan.pdf": "image-only PDF: no text layer on any of its 1 page(s) and OCR found no text",
         "truncated.pdf": "truncated PDF: the file ends before its end-of-file marker",
         "zero.pdf": "PDF has no pages",
     }
@@ -320,7 +320,7 @@ def test_bad_input_batch_via_the_cli_reports_each_file_and_indexes_the_rest(tmp_
         f"indexed   {folder / 'good.pdf'} → good: 3 pages, 2 passages (not in the catalogue: title and year inferred)",
         f"indexed   {folder / 'mixed.pdf'} → mixed: 3 pages, 1 passages "
         "(not in the catalogue: title and year "
-        "inferred; page 2 has no text layer (scanned image): needs OCR)",
+        "inferred; page 2 has no text layer (scanned image) and OCR found no text on it)",
     ]
     assert len(lines) == len(failed) + 3
     assert lines[-1].startswith("2 indexed, 0 unchanged, 10 failed · 6 pages, 3 passages in ")
