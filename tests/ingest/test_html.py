@@ -135,3 +135,28 @@ def test_the_walk_visits_each_element_a_bounded_number_of_times(closed: bool, mo
         counts.append(calls)
     assert counts[1] <= 4 * counts[0] + 10
     assert counts[0] <= 2 * 2000 + 10
+
+
+def test_title_author_and_main_are_found_wherever_they_stand() -> None:
+    """The one-pass landmark search: the author's meta after many others, a <main> inside a cookie banner
+    passed over for the real one, the <h1> preferred to the <title>."""
+    metas = "".join(f'<meta name="m{n}" content="x">' for n in range(40))
+    source = (
+        f'<html><head>{metas}<meta name="author" content="Rhona Field"><title>Site | Page</title></head><body>'
+        '<div class="cookie-consent"><main><p>Accept all cookies.</p></main></div>'
+        "<main><h1>Shared allotments</h1><p>Plots are handed out by lottery each spring.</p></main></body></html>"
+    )
+    extraction = html_to_extraction(source)
+    assert extraction.author == "Rhona Field"
+    assert extraction.title == "Shared allotments"
+    assert [b.text for b in extraction.blocks] == ["Shared allotments", "Plots are handed out by lottery each spring."]
+    assert html_to_extraction(source.replace("<h1>Shared allotments</h1>", "")).title == "Site | Page"
+
+
+def test_the_parser_keeps_text_nested_deeper_than_libxml2_would() -> None:
+    """lxml on its own stops building the tree a few hundred elements deep and drops the rest; through
+    BeautifulSoup's builder every word is kept (the part past MAX_DEPTH flattened, with a warning)."""
+    source = "<html><body>" + "<div><span>" * 3000 + "<p>Deep words kept.</p>" + "</span></div>" * 3000
+    extraction = html_to_extraction(source + "<p>After the nesting.</p></body></html>")
+    assert [b.text for b in extraction.blocks] == ["Deep words kept.", "After the nesting."]
+    assert extraction.warnings
