@@ -7,10 +7,12 @@ file that defines ABSPATH as that folder: WordPress then finds our wp-config.php
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import time
 import zipfile
@@ -101,16 +103,21 @@ class WordPressSite:
         return json.loads(self.php(script, name))
 
     def stop(self) -> None:
+        # Each server runs in its own process group (php -S forks its workers): signal the whole group.
         for process in reversed(self._processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=10)
+            _signal_group(process, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait(timeout=10)
         for log in self._logs:
             log.close()
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the group has already gone
+        os.killpg(process.pid, sig)
 
 
 def start_site(root: Path, plugin_zip: Path, api_url: str, port: int) -> WordPressSite:
@@ -178,6 +185,7 @@ def _start_mariadb(site: WordPressSite) -> int:
         ],
         stdout=_log(site, "mariadb.log"),
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     site._processes.append(process)
 
@@ -231,6 +239,7 @@ def _start_php_server(site: WordPressSite, port: int) -> None:
         stdout=_log(site, "php-server.log"),
         stderr=subprocess.STDOUT,
         env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"},
+        start_new_session=True,
     )
     site._processes.append(process)
     wait_until_ready(f"{site.url}/wp-login.php", 120, alive=lambda: process.poll() is None, what="php -S", interval=0.1)
