@@ -15,6 +15,8 @@ from kb.errors import CatalogueError
 
 IGNORE_FILE = ".ccinignore"
 CATALOGUE_NAMES = ("catalogue.yaml", "catalogue.yml")
+# Hidden files, Python's caches, and the "~$name.docx" lock file Word keeps beside a document while it is open.
+_SKIPPED_PREFIXES = (".", "__", "~$")
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,11 @@ class Found:
 
 
 def discover(paths: Iterable[Path]) -> list[Found]:
-    """Files named directly, plus every file under named folders except hidden ones, the catalogue, and what
-    the folder's `.ccinignore` excludes. Inside a folder, links are followed only to files inside it; broken
-    links, links leaving the folder, and entries that are not regular files (FIFOs, sockets, devices) are
-    returned with their problem, not read."""
+    """Files named directly, plus every file under named folders except hidden ones, Word's "~$" lock files, the
+    catalogue, and what the folder's `.ccinignore` excludes. Files of any type are returned: the reader says
+    which types it cannot read (ingest/extract.py: PDF, Word .docx, HTML, Markdown, text). Inside a folder,
+    links are followed only to files inside it; broken links, links leaving the folder, and entries that are
+    not regular files (FIFOs, sockets, devices) are returned with their problem, not read."""
     found: list[Found] = []
     for path in paths:
         if path.is_dir():
@@ -59,7 +62,7 @@ def _walk(folder: Path) -> list[Found]:
         for name in sorted(files) + [d for d in dirs if (here / d).is_symlink()]:
             entry = here / name
             relative = entry.relative_to(folder).as_posix()
-            if name.startswith((".", "__")) or name in CATALOGUE_NAMES or ignored.match_file(relative):
+            if name.startswith(_SKIPPED_PREFIXES) or name in CATALOGUE_NAMES or ignored.match_file(relative):
                 continue
             problem = _problem(entry, root)
             found.append(Found(entry if problem else entry.resolve(), problem))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +71,17 @@ def _open(data: bytes) -> Any:
     if not data.startswith(b"PK\x03\x04"):
         raise UnreadableDocument("not a Word document (not a .docx package): the file is corrupt or of another type")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableDocument("corrupt Word document: not a complete zip package (cut short or damaged)") from None
+    if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
+        raise UnreadableDocument("not a Word document: a zip archive with no Word document in it")
+    try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:
-        reason = (str(exc).strip() or type(exc).__name__).splitlines()[0][:160]
+        detail = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc  # KeyError quotes its message
+        reason = (str(detail).strip() or type(exc).__name__).splitlines()[0][:160]
         raise UnreadableDocument(f"corrupt Word document: {reason}") from None
 
 

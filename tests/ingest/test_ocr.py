@@ -137,8 +137,7 @@ def test_ocr_starts_no_page_once_its_time_is_spent(tmp_path: Path) -> None:
 
     assert extraction.ocr_pages == []
     assert extraction.warnings == [
-        "page 2 has no text layer (scanned image): needs OCR (OCR stopped: the extraction time budget was "
-        "running out)"
+        "page 2 has no text layer (scanned image): needs OCR (OCR stopped: the extraction time budget was running out)"
     ]
 
 
@@ -193,9 +192,9 @@ def test_ccin_ocr_off_gives_the_old_warning(tmp_path: Path) -> None:
     assert line.endswith("page 2 has no text layer (scanned image): needs OCR)")
     assert "read by OCR" not in line
     kb = knowledge_base(make_settings(data))
-    assert not any(
-        "composting" in t for t in kb.store.rows(with_embeddings=False).texts
-    ), "OCR text indexed with OCR off"
+    assert not any("composting" in t for t in kb.store.rows(with_embeddings=False).texts), (
+        "OCR text indexed with OCR off"
+    )
     # Turning OCR on changes what is read, so the same file is read again rather than skipped as unchanged.
     again = _ingest(folder, data)
     assert "(p. 2 read by OCR;" in again.stdout

@@ -308,7 +308,7 @@ def test_bad_input_batch_via_the_cli_reports_each_file_and_indexes_the_rest(tmp_
         "empty.txt": "empty file: no text in it",
         "latin1.txt": "not UTF-8 text: byte 0xa3 at offset 10 cannot be decoded",
         "locked.pdf": "password-protected PDF: it cannot be read without its password",
-        "minutes.docx": "corrupt Word document: File is not a zip file",
+        "minutes.docx": "corrupt Word document: not a complete zip package (cut short or damaged)",
         "scan.pdf": "image-only PDF: no text layer on any of its 1 page(s) and OCR found no text",
         "truncated.pdf": "truncated PDF: the file ends before its end-of-file marker",
         "zero.pdf": "PDF has no pages",
