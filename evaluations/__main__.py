@@ -19,7 +19,18 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 RESULTS = Path(__file__).resolve().parent / "results"
-STEPS = ("retrieval", "weak", "chunking", "tagging", "principles", "ingest", "latency", "load", "reliability")
+STEPS = (
+    "retrieval",
+    "weak",
+    "chunking",
+    "tagging",
+    "principles",
+    "metadata",
+    "ingest",
+    "latency",
+    "load",
+    "reliability",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         from evaluations.principles import evaluate_principles
 
         results["principles"] = evaluate_principles(kb.embedder, train=args.train_document_model)
+    if "metadata" in args.only:
+        from evaluations.metadata import evaluate_metadata
+
+        results["metadata"] = evaluate_metadata()
     if "ingest" in args.only:
         from evaluations.speed import CORPUS, ingest_throughput
 

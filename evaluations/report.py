@@ -127,6 +127,9 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
     principles = results.get("principles")
     if principles and "all_documents" in principles:
         lines += _principles(principles)
+    metadata = results.get("metadata")
+    if metadata:
+        lines += _metadata(metadata)
     ingest = results.get("ingest")
     if ingest:
         lines.append("**Ingest throughput**")
@@ -361,3 +364,20 @@ def _principles(principles: dict[str, Any]) -> list[str]:
         [[f"{pid} {v['name']}", v["f1"], all_ten[pid]["f1"], v["support"]] for pid, v in model.items()],
     )
     return lines
+
+
+def _metadata(metadata: dict[str, Any]) -> list[str]:
+    """Inferred metadata against the catalogue (evaluations/metadata.py): right / wrong / missing per field."""
+    conditions = metadata["conditions"]
+
+    def cell(counts: dict[str, int] | None) -> str:
+        return f"{counts['right']} / {counts['wrong']} / {counts['missing']}" if counts else "–"
+
+    lines = [
+        f"**Metadata inference** ({metadata['documents']} sample documents read as if uncatalogued, and the real "
+        "seed texts; right / wrong / missing against the catalogue. The sample files were generated from the "
+        "catalogue, so these are plumbing checks more than accuracy)",
+        "",
+    ]
+    rows = [[name, *[cell(conditions[name].get(f)) for f in ("title", "year", "lead_council")]] for name in conditions]
+    return lines + _table(["condition", "title", "year", "lead council"], rows)
