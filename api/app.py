@@ -31,6 +31,9 @@ def create_app(kb: KnowledgeBase, options: ServiceOptions | None = None) -> Fast
         version="0.1.0",
         description=("Cited passages from the policy outputs of the Co-operative Councils' Innovation Network."),
         lifespan=lifespan,
+        # With a public address, the OpenAPI document names it as the one server (a proxy's address, not ours).
+        servers=[{"url": options.public_url}] if options.public_url else None,
+        root_path_in_servers=not options.public_url,
     )
     app.state.options = options
     app.state.kb = kb

@@ -56,7 +56,10 @@ def _credentials_under_another_scheme(request: Request) -> bool:
 
 
 def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """Where absolute links start: the configured public address, else the request's own (its root path
+    included)."""
+    public: str | None = request.app.state.options.public_url
+    return public or str(request.base_url).rstrip("/")
 
 
 KB = Annotated[KnowledgeBase, Depends(get_kb)]

@@ -19,3 +19,4 @@ class ServiceOptions:
     chunk: ChunkParams = field(default_factory=ChunkParams)  # how uploaded documents are split
     extraction_budget: ExtractionBudget | None = None  # how uploads are read (None: in the server process)
     extract_options: ExtractOptions = field(default_factory=ExtractOptions)  # OCR of scanned pages on or off
+    public_url: str | None = None  # absolute links start here (no trailing slash); None: the request's address

@@ -280,7 +280,7 @@ class HealthOut(BaseModel):
 
 
 class ReadyOut(BaseModel):
-    status: Literal["ready"]
+    status: Literal["ready", "empty"] = Field(description="empty: the service is up but no document is indexed yet.")
     documents: int
     passages: int
     generation: int

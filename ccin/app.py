@@ -11,12 +11,28 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from api.options import ServiceOptions
+from ccin.logs import AccessLog
 from ccin.settings import ConfigurationError, Settings, load_settings
 from ingest.chunk import ChunkParams
 from ingest.extract import ExtractionBudget, ExtractOptions
 from ingest.ocr import OcrOptions
 from kb.embed import packaged_embedder, resolve_backend
+from kb.errors import CCINError
 from kb.knowledge_base import KnowledgeBase
+
+
+class NoIndex(CCINError):
+    """A command that reads the index was pointed at a data directory that holds none."""
+
+    status = 404
+    code = "no_index"
+
+
+def no_index_message(settings: Settings) -> str:
+    return (
+        f"no index in {settings.data_dir.resolve()}: build one with `ccin ingest <folder>`, or set CCIN_DATA_DIR "
+        "(or --data-dir) to the directory that holds one"
+    )
 
 
 def knowledge_base(settings: Settings) -> KnowledgeBase:
@@ -31,6 +47,14 @@ def knowledge_base(settings: Settings) -> KnowledgeBase:
         query_log=settings.query_log,
         embedder_factory=partial(packaged_embedder, backend),
     )
+
+
+def existing_knowledge_base(settings: Settings) -> KnowledgeBase:
+    """The knowledge base for a command that only reads it: a data directory with no index is an error (exit 2
+    in the CLI), and nothing is created on disk looking for it."""
+    if not KnowledgeBase.exists(settings.data_dir):
+        raise NoIndex(no_index_message(settings))
+    return knowledge_base(settings)
 
 
 def chunk_params(settings: Settings) -> ChunkParams:
@@ -57,11 +81,15 @@ def service_options(settings: Settings) -> ServiceOptions:
         chunk=chunk_params(settings),
         extraction_budget=extraction_budget(settings),
         extract_options=extract_options(settings),
+        public_url=settings.public_url,
     )
 
 
 def service_app(settings: Settings) -> FastAPI:
-    return create_app(knowledge_base(settings), service_options(settings))
+    app = create_app(knowledge_base(settings), service_options(settings))
+    if settings.access_log != "off":
+        app.add_middleware(AccessLog, mode=settings.access_log)  # outermost: it times the whole request
+    return app
 
 
 def app_from_environment() -> FastAPI:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ccin.app import chunk_params, extraction_budget, knowledge_base
+from ccin.app import chunk_params, existing_knowledge_base, extraction_budget, knowledge_base
 from ccin.settings import Settings, load_settings
 from kb.errors import CCINError
 from kb.filters import ROLE_CHOICES
@@ -151,7 +151,7 @@ def search(
             "interpret": interpret,
         }
     )
-    response = answer_search(knowledge_base(settings), params)
+    response = answer_search(existing_knowledge_base(settings), params, settings.public_url or "")
     if as_json:
         click.echo(response.model_dump_json(indent=2))
         return
@@ -188,7 +188,7 @@ def declared_vs_found(settings: Settings, as_json: bool) -> None:
     """List documents whose text disagrees with the principles their catalogue entry declares."""
     from api.views import declared_versus_found
 
-    report = declared_versus_found(knowledge_base(settings))
+    report = declared_versus_found(existing_knowledge_base(settings))
     if as_json:
         click.echo(report.model_dump_json(indent=2))
         return
@@ -209,6 +209,29 @@ def declared_vs_found(settings: Settings, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON (as GET /documents has them).")
+@click.pass_obj
+def documents(settings: Settings, as_json: bool) -> None:
+    """List the indexed documents, newest first: id, year, title, pages and passages."""
+    from api.views import document_out
+
+    kb = existing_knowledge_base(settings)
+    indexed = sorted(kb.documents(), key=lambda d: (-(d.meta.year or 0), d.meta.title))
+    if as_json:
+        import json
+
+        base = settings.public_url or ""
+        click.echo(json.dumps([document_out(kb, d, base).model_dump(mode="json") for d in indexed], indent=2))
+        return
+    for document in indexed:
+        meta = document.meta
+        click.echo(
+            f"{meta.id}  {meta.year or '—'}  {meta.title}  ({document.pages} pages, {document.passage_count} passages)"
+        )
+    click.echo(f"({len(indexed)} documents in {settings.data_dir.resolve()})")
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
@@ -218,24 +241,60 @@ def declared_vs_found(settings: Settings, as_json: bool) -> None:
     default=None,
     help="Answer one GET request (e.g. '/search?q=food') and exit; no port.",
 )
+@click.option(
+    "--root-path",
+    default=None,
+    help="The path prefix a reverse proxy serves the app under and strips, e.g. /kb (default: CCIN_ROOT_PATH).",
+)
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, workers: int, get_path: str | None) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int, get_path: str | None, root_path: str | None) -> None:
     """Serve the HTTP API, the widget and the search page."""
+    import logging
+    import logging.config
+    import os
+
+    if root_path is not None:
+        settings = load_settings(data_dir=settings.data_dir, root_path=root_path)
     if get_path:
         from fastapi.testclient import TestClient
 
         from ccin.app import service_app
 
-        with TestClient(service_app(settings)) as client:
+        # Links in the answer start at CCIN_PUBLIC_URL, else where this command would serve (never "testserver").
+        address = f"http://{host}:{port}"
+        with TestClient(service_app(settings), base_url=address, root_path=settings.root_path) as client:
             response = client.get(get_path)
         click.echo(response.text)
         sys.exit(0 if response.status_code < 400 else 1)
-    import os
-
     import uvicorn
 
+    from ccin.logs import logging_config
+    from kb.knowledge_base import KnowledgeBase
+
+    config = logging_config(settings.log_level, settings.log_format)
+    logging.config.dictConfig(config)
+    logging.captureWarnings(True)  # a library's warning is a log line too (one JSON object in json format)
+    if not KnowledgeBase.exists(settings.data_dir):
+        from ccin.app import no_index_message
+
+        logging.getLogger("ccin").warning(
+            "starting with an empty index: %s (or upload documents to POST /admin/documents)",
+            no_index_message(settings),
+        )
+    # The workers build the app from the environment (ccin.app:app_from_environment): pass on what the
+    # command line chose.
     os.environ["CCIN_DATA_DIR"] = str(settings.data_dir)
-    uvicorn.run("ccin.app:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="info")
+    os.environ["CCIN_ROOT_PATH"] = settings.root_path
+    uvicorn.run(
+        "ccin.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        root_path=settings.root_path,
+        log_config=config,
+        access_log=False,  # ccin.logs.AccessLog writes the access lines, without client or query by default
+    )
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -66,6 +67,29 @@ class Settings(BaseSettings):
         description="Embedding backend: onnx (ONNX Runtime), torch (sentence-transformers) or auto (onnx when "
         "onnxruntime is installed). Both give the same vectors, so switching needs no re-ingest.",
     )
+    public_url: str | None = Field(
+        None,
+        description="The address people reach the service at (https://kb.example.org/kb). Every absolute link the "
+        "API or the CLI prints is built from it; unset, links follow the request's own address.",
+    )
+    root_path: str = Field(
+        "",
+        description="The path prefix a reverse proxy serves the app under and strips (/kb); the same as "
+        "`ccin serve --root-path`.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info",
+        description="Lowest level of log line written (the app's and the web server's): debug, info, warning or error.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="Log lines as text, or json: one JSON object per line (time, level, logger, message, fields).",
+    )
+    access_log: Literal["off", "anonymous", "full"] = Field(
+        "anonymous",
+        description="One line per HTTP request: anonymous (method, path without the query string, status, "
+        "duration; no client address), full (adds the client address and the query string) or off.",
+    )
 
     @field_validator("chroma_url")
     @classmethod
@@ -73,6 +97,33 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value or None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        """An absolute http(s) address with no query or fragment; kept without a trailing slash, so a path can
+        be appended."""
+        if not value:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http:// or https:// address")
+        if parts.query or parts.fragment or value.strip().endswith(("?", "#")):
+            raise ValueError("must not have a query string or a fragment")
+        return value.strip().rstrip("/")
+
+    @field_validator("root_path")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and (not value.startswith("/") or any(c in value for c in "?#") or "//" in value):
+            raise ValueError("must be a path such as /kb (starting with /, no query string)")
+        return value
+
+    @field_validator("log_level", "log_format", "access_log", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("rate_limit_storage")
     @classmethod

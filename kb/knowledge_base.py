@@ -29,6 +29,8 @@ from kb.snapshot_cache import SnapshotCache
 from kb.store import PassageStore
 from kb.weak_match import is_weak
 
+REGISTRY_FILE = "registry.sqlite3"
+
 
 @dataclass
 class SearchPage:
@@ -72,12 +74,18 @@ class KnowledgeBase:
         self.data_dir = Path(data_dir)
         self.query_log = query_log
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.registry = DocumentRegistry(self.data_dir / "registry.sqlite3")
+        self.registry = DocumentRegistry(self.data_dir / REGISTRY_FILE)
         self.store = PassageStore.open(self.data_dir, collection, chroma_url)
         self.files_dir = self.data_dir / "files"
         self._embedder_factory = embedder_factory
         self._cache = SnapshotCache(self.store, self.registry, self.data_dir / "snapshot")
         self._catalogue_facts: tuple[int, dict[str, str | None], list[str], list[str]] | None = None
+
+    @staticmethod
+    def exists(data_dir: Path | str) -> bool:
+        """Whether `data_dir` holds an index (its registry), looked up without creating anything: opening a
+        `KnowledgeBase` creates the directory, which a command that only reads should not do."""
+        return (Path(data_dir) / REGISTRY_FILE).is_file()
 
     @property
     def embedder(self) -> Embedder:

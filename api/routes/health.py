@@ -28,4 +28,7 @@ def ready(kb: KB) -> ReadyOut | JSONResponse:
     except Exception as exc:  # the store is unreachable: say so instead of failing
         body = UnavailableOut(status="unavailable", reason=str(exc)[:200])
         return JSONResponse(body.model_dump(), status_code=503)
-    return ReadyOut(status="ready", documents=documents, passages=len(table), generation=table.generation)
+    # An empty index still serves (uploads can fill it); the status says so.
+    return ReadyOut(
+        status="ready" if documents else "empty", documents=documents, passages=len(table), generation=table.generation
+    )

@@ -64,5 +64,6 @@ def widget(
 
 @router.get("/", response_class=HTMLResponse)
 def search_page() -> HTMLResponse:
-    page = (STATIC / "search.html").read_text(encoding="utf-8").replace("{{WIDGET_SRC}}", widget_src())
+    # Relative, like every address in the page, so it works under a proxy's sub-path.
+    page = (STATIC / "search.html").read_text(encoding="utf-8").replace("{{WIDGET_SRC}}", widget_src().lstrip("/"))
     return HTMLResponse(page, headers={"Cache-Control": "no-cache"})

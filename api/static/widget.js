@@ -5,7 +5,7 @@
  *   <ccin-search api="https://HOST"></ccin-search>
  *
  * Attributes
- *   api          API base URL (default: the origin widget.js was loaded from)
+ *   api          API base URL (default: the folder widget.js was loaded from, so a /kb/widget.js calls /kb/search)
  *   k            results per page (default 5); "Previous" and "Next" page through the rest by offset
  *   principle    fixed principle id: hides the chips and always filters
  *   placeholder  input placeholder
@@ -42,7 +42,8 @@
 'use strict';
 const SRC = document.currentScript && document.currentScript.src;
 let DEFAULT_API;
-try { DEFAULT_API = new URL(SRC).origin; } catch (e) { DEFAULT_API = location.origin; }
+// The folder widget.js came from: https://host/kb/widget.js calls https://host/kb/search.
+try { DEFAULT_API = new URL('.', SRC).href; } catch (e) { DEFAULT_API = location.origin; }
 if (!window.customElements || customElements.get('ccin-search')) return;
 
 const ENT = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'" };
