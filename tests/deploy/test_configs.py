@@ -4,6 +4,7 @@ install script, and (slow) that script installs a working `ccin` into a fresh ve
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -70,6 +71,38 @@ def test_install_script_is_valid_bash_and_reads_its_options() -> None:
     odd = subprocess.run([str(INSTALL), "--extras", "dev] pip-audit", "--venv", "/nonexistent/v"], capture_output=True)
     assert odd.returncode == 2 and b"--extras takes names" in odd.stderr
     assert not Path("/nonexistent/v").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("runuser") is None, reason="runuser needs root")
+def test_ccin_admin_passes_the_settings_file_as_systemd_reads_it(tmp_path: Path) -> None:
+    """deploy/ccin-admin reads the env file as systemd's EnvironmentFile= does (a value with spaces, quotes,
+    comments), adds the unit's defaults, and runs the command as the given user; `env` as the command shows
+    what `ccin` would get. A line that is not KEY=value is refused with its number."""
+    data_dir = tmp_path / "data from the env file"
+    (tmp_path / "ccin.env").write_text(
+        f'# settings\nCCIN_DATA_DIR={data_dir}\n  CCIN_LOG_LEVEL = "warning"\n; CCIN_DATA_DIR=/elsewhere\n',
+        encoding="utf-8",
+    )
+    env = {"PATH": os.environ["PATH"], "CCIN_ENV_FILE": str(tmp_path / "ccin.env"), "CCIN_USER": "root"}
+    env["CCIN_BIN"] = shutil.which("env") or "/usr/bin/env"
+    result = subprocess.run([str(DEPLOY / "ccin-admin")], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    seen = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    assert seen["CCIN_DATA_DIR"] == str(data_dir) and seen["CCIN_LOG_LEVEL"] == "warning"
+    unit = _environment(_unit("ccin.service"))
+    assert seen["XDG_CACHE_HOME"] == unit["XDG_CACHE_HOME"] and seen["HF_HUB_OFFLINE"] == unit["HF_HUB_OFFLINE"]
+
+    for name, text, message in (
+        ("absent.env", None, "cannot read"),
+        ("bad.env", "CCIN_DATA_DIR\n", "line 1 is not KEY=value"),
+    ):
+        if text is not None:
+            (tmp_path / name).write_text(text, encoding="utf-8")
+        refused = subprocess.run(
+            [str(DEPLOY / "ccin-admin")], env={**env, "CCIN_ENV_FILE": str(tmp_path / name)},
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert refused.returncode == 2 and message in refused.stderr and not refused.stdout
 
 
 def test_make_setup_runs_the_install_script_into_the_dev_venv() -> None:
