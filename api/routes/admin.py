@@ -1,9 +1,11 @@
-"""Admin routes (behind CCIN_API_KEY): upload a PDF with its catalogue fields, delete a document, read the
-query log. Uploads go through the same pipeline as `ccin ingest`."""
+"""Admin routes (behind CCIN_API_KEY): upload a PDF or a Word .docx document with its catalogue fields,
+delete a document, read the query log. Uploads go through the same pipeline as `ccin ingest`."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path, PurePath
 from typing import Annotated, Any, get_args
 
@@ -42,7 +44,7 @@ def upload_document(
     kb: KB,
     options: Options,
     base: BaseURL,
-    file: Annotated[UploadFile, File(description="A PDF (checked by content, not by name).")],
+    file: Annotated[UploadFile, File(description="A PDF or a Word .docx document (checked by content, not by name).")],
     title: Annotated[str, Form(min_length=1, max_length=300)],
     id: Annotated[
         str | None,
@@ -72,8 +74,7 @@ def upload_document(
     data = file.file.read(limit + 1)
     if len(data) > limit:
         raise HTTPException(413, f"file is larger than the {options.max_upload_mb:g} MB limit")
-    if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise UnsupportedFileType("the upload is not a PDF (its content has no %PDF header)")
+    suffix = _upload_suffix(data)
     document_id = id or _default_id(file.filename, title)
     if not _ID_RE.match(document_id):
         raise InvalidQuery(f"invalid document id {document_id!r}: use lower-case letters, digits, '-', '.', '_'")
@@ -89,22 +90,29 @@ def upload_document(
         "partners": [p.strip() for p in (partners or "").split(",") if p.strip()],
         "url": url,
         "source_url": source_url,
-        "file": f"{document_id}.pdf",
+        "file": f"{document_id}{suffix}",
     }
     try:
         meta = DocumentMeta(**{k: v for k, v in fields.items() if v not in (None, "")})
     except ValidationError as exc:
         raise InvalidQuery(str(exc.errors()[0]["msg"])) from None
-    path = _upload_path(kb, document_id)
+    path = _upload_path(kb, document_id, suffix)
     existing = kb.find_document(document_id)
-    if existing is not None and Path(existing.source) != path:
+    if existing is not None and Path(existing.source) not in _upload_paths(kb, document_id):
         raise HTTPException(
             409,
             f"document id {document_id!r} is already used by a document that was not uploaded here; choose another id",
         )
     previous = path.read_bytes() if path.is_file() else None
+    # A PDF replaced by a Word document (or the other way round): its upload is set aside while the new one is
+    # read, since the pipeline refuses an id whose source file still exists elsewhere.
+    aside = [
+        (p, p.with_name(p.name + ".replaced")) for p in _upload_paths(kb, document_id) if p != path and p.is_file()
+    ]
+    for other, kept in aside:
+        other.replace(kept)
     path.write_bytes(data)
-    ingestor = Ingestor(kb, Catalogue({path: meta}), options.chunk, options.extraction_budget)
+    ingestor = Ingestor(kb, Catalogue({path: meta}), options.chunk, options.extraction_budget, options.extract_options)
     outcome = ingestor.ingest_file(path)
     if outcome.status == "failed":
         # Put back what was there: a failed replacement must not take the current upload's source with it.
@@ -112,7 +120,12 @@ def upload_document(
             path.unlink(missing_ok=True)
         else:
             path.write_bytes(previous)
+        for other, kept in aside:
+            kept.replace(other)
         raise UnreadableDocument(outcome.reason)
+    for other, kept in aside:
+        kept.unlink(missing_ok=True)
+        kb.file_path_for(document_id, other.suffix).unlink(missing_ok=True)  # the index's copy of it too
     kb.save_snapshot()
     return document_out(kb, kb.document(document_id), base)
 
@@ -123,10 +136,32 @@ def _default_id(filename: str | None, title: str) -> str:
     return document_id_for(Path(stem.replace("/", " ") + ".pdf"))
 
 
-def _upload_path(kb: KnowledgeBase, document_id: str) -> Path:
+def _upload_suffix(data: bytes) -> str:
+    """The suffix the upload is stored under, by its content: .pdf for a %PDF header, .docx for a zip package
+    holding a Word document."""
+    if data.lstrip()[:5].startswith(b"%PDF"):
+        return ".pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return ".docx"
+        except (zipfile.BadZipFile, OSError, ValueError):
+            pass
+    raise UnsupportedFileType(
+        "the upload is not a PDF (its content has no %PDF header) nor a Word .docx document (a zip package "
+        "holding word/document.xml)"
+    )
+
+
+def _upload_path(kb: KnowledgeBase, document_id: str, suffix: str = ".pdf") -> Path:
     uploads = kb.data_dir / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
-    return (uploads / f"{document_id}.pdf").resolve()
+    return (uploads / f"{document_id}{suffix}").resolve()
+
+
+def _upload_paths(kb: KnowledgeBase, document_id: str) -> list[Path]:
+    return [_upload_path(kb, document_id, suffix) for suffix in (".pdf", ".docx")]
 
 
 @router.delete("/documents/{document_id}", status_code=204, responses=error_responses(404, 422))
@@ -134,9 +169,8 @@ def delete_document(document_id: DocumentId, kb: KB) -> None:
     document = kb.document(document_id)
     kb.delete(document_id)
     kb.save_snapshot()
-    uploaded = _upload_path(kb, document_id)
-    if Path(document.source) == uploaded:
-        uploaded.unlink(missing_ok=True)  # a deleted upload leaves no copy behind
+    if Path(document.source) in _upload_paths(kb, document_id):
+        Path(document.source).unlink(missing_ok=True)  # a deleted upload leaves no copy behind
 
 
 @router.get("/queries", response_model=QueryLogOut, responses=error_responses(422))

@@ -22,7 +22,14 @@ from kb.errors import DocumentNotFound
 from kb.filters import Filters
 
 router = APIRouter(tags=["documents"])
-FILE_MEDIA_TYPES = ("application/pdf", "text/html", "text/markdown", "text/plain", "application/octet-stream")
+FILE_MEDIA_TYPES = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "text/html",
+    "text/markdown",
+    "text/plain",
+    "application/octet-stream",
+)
 
 
 @router.get("/documents", response_model=DocumentList, responses=error_responses(422, descriptions={422: FILTER_422}))

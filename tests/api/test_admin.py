@@ -260,11 +260,64 @@ def test_a_file_that_is_not_a_pdf_is_refused_by_its_content(admin: httpx.Client,
     assert response.json() == {
         "error": {
             "code": "unsupported_file_type",
-            "message": "the upload is not a PDF (its content has no %PDF header)",
+            "message": "the upload is not a PDF (its content has no %PDF header) nor a Word .docx document (a zip "
+            "package holding word/document.xml)",
             "details": [],
         }
     }
     assert admin.get("/documents/looks-fine").status_code == 404
+
+
+def pilot_docx(word: str) -> bytes:
+    """A Word report about `word` in two sections (Heading 1 each), long enough for a passage per section."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading(f"Why {word} lends tools", level=1)
+    document.add_paragraph(
+        f"Residents of {word} asked for a place to borrow tools instead of buying them. " * 6
+        + "The council found a room in the community centre."
+    )
+    document.add_heading(f"What {word} counted", level=1)
+    document.add_paragraph(
+        f"Volunteers in {word} logged every loan and every repair they helped with over the year. " * 6
+        + "The log showed that ladders and drills were borrowed most."
+    )
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_an_uploaded_word_document_is_cited_by_section_and_replaced_by_a_pdf(
+    admin: httpx.Client, admin_data_dir: Path
+) -> None:
+    data = pilot_docx("Farrowdale")
+
+    response = upload(admin, data, filename="farrowdale.docx", id="farrowdale", title="Farrowdale tools")
+
+    assert response.status_code == 201, response.text
+    assert response.json()["pages"] == 2  # sections
+    found = admin.get("/search", params={"q": "Farrowdale volunteers logged every loan", "k": 1}).json()["results"]
+    citation = found[0]["citation"]
+    assert citation["document_id"] == "farrowdale"
+    assert (citation["unit"], citation["page"]) == ("section", 2)
+    assert citation["label"] == "Farrowdale tools, section 2 (What Farrowdale counted)"
+    assert "#page=" not in citation["url"]
+    served = admin.get("/documents/farrowdale/file")
+    assert served.content == data
+    assert served.headers["content-type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert (admin_data_dir / "uploads" / "farrowdale.docx").is_file()
+
+    replaced = upload(admin, pilot_pdf("Farrowdale"), id="farrowdale", title="Farrowdale tools")
+
+    assert replaced.status_code == 201, replaced.text
+    assert not (admin_data_dir / "uploads" / "farrowdale.docx").exists()
+    assert not (admin_data_dir / "files" / "farrowdale.docx").exists()
+    assert admin.get("/documents/farrowdale/file").content.startswith(b"%PDF")
+    assert admin.delete("/admin/documents/farrowdale", headers=KEY).status_code == 204
+    assert not (admin_data_dir / "uploads" / "farrowdale.pdf").exists()
 
 
 def test_a_pdf_with_no_text_is_422_with_the_reason(admin: httpx.Client) -> None:
