@@ -181,3 +181,49 @@ def test_the_settings_page_saves_an_address_and_refuses_javascript(
     page.click("#submit")
     expect(page.locator("#setting-error-settings_updated")).to_contain_text("Settings saved.")
     assert wordpress.option("ccin_search_options")["k"] == 5
+
+
+def test_the_block_editor_offers_the_block_with_its_settings(page: Page, wordpress: WordPressSite) -> None:
+    # Script errors, and any of the plugin's files failing to load. (Offline, the editor's gravatars and its
+    # welcome image from wordpress.org fail too: those are not the plugin's.)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if m.type == "error" and not m.text.startswith("Failed to load") else None,
+    )
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "ccin" in r.url else None)
+    page.on("requestfailed", lambda r: errors.append(f"failed {r.url}") if "ccin" in r.url else None)
+    editor_script: list[str] = []
+    page.on(
+        "response", lambda r: editor_script.append(r.url) if "/plugins/ccin-search/block/editor.js" in r.url else None
+    )
+    _log_in(page, wordpress)
+    page.goto(f"{wordpress.url}/wp-admin/post-new.php")
+    page.wait_for_function("window.wp && wp.blocks && wp.blocks.getBlockType('ccin/search') !== undefined")
+    block_type = page.evaluate(
+        "(() => { const t = wp.blocks.getBlockType('ccin/search');"
+        " return {title: t.title, category: t.category, attributes: Object.keys(t.attributes).sort()}; })()"
+    )
+    # the block.json attributes, plus what WordPress adds to every block (lock) and its "supports" (align, className)
+    ours = ["api", "k", "principle", "placeholder", "council", "accent", "background", "text"]
+    attributes = sorted([*ours, "align", "className", "lock"])
+    assert block_type == {"title": "CCIN Search", "category": "widgets", "attributes": attributes}
+    page.evaluate("wp.data.dispatch('core/block-editor').insertBlocks(wp.blocks.createBlock('ccin/search', {k: 3}))")
+    placeholder = page.locator(".wp-block-ccin-search .components-placeholder")
+    expect(placeholder).to_contain_text("CCIN Search")
+    expect(placeholder).to_contain_text("3 results per page")
+    page.evaluate(
+        "(() => { const [b] = wp.data.select('core/block-editor').getBlocks().filter((x) => x.name === 'ccin/search');"
+        " wp.data.dispatch('core/block-editor').selectBlock(b.clientId); })()"
+    )
+    page.evaluate("wp.data.dispatch('core/edit-post').openGeneralSidebar('edit-post/block')")
+    council = page.get_by_label("Council")
+    council.fill("Kirklees Council")
+    expect(placeholder).to_contain_text("3 results per page · Kirklees Council")
+    markup = page.evaluate(
+        "wp.blocks.serialize(wp.data.select('core/block-editor').getBlocks().filter((x) => x.name === 'ccin/search'))"
+    )
+    assert markup == '<!-- wp:ccin/search {"k":3,"council":"Kirklees Council"} /-->'
+    assert len(editor_script) == 1
+    assert errors == []
