@@ -64,7 +64,9 @@ class PassageOut(BaseModel):
     heading_path: list[str] = Field(default_factory=list)
     ocr: bool = Field(False, description="True when some of the text was read by OCR from a scanned page.")
     role: str = Field(
-        "body", description="body, or the navigation a passage is: contents, references, acknowledgements, cover."
+        "body",
+        description="What the passage is: body, case_study, recommendation, introduction, or the navigation it is: "
+        "contents, references, acknowledgements, cover.",
     )
     also_in: list[CitationOut] = Field(default_factory=list, description="Other sources of a near-duplicate passage.")
     also_in_document: list[RelatedPassageOut] = Field(

@@ -21,6 +21,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 RESULTS = Path(__file__).resolve().parent / "results"
 STEPS = (
     "retrieval",
+    "roles",
     "weak",
     "chunking",
     "tagging",
@@ -66,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         from evaluations.retrieval import evaluate_retrieval
 
         results["retrieval"] = evaluate_retrieval(kb, tune=not args.quick)
+    if "roles" in args.only:
+        from evaluations.roles import evaluate_roles
+
+        results["roles"] = evaluate_roles(kb)
     if "weak" in args.only:
         from evaluations.weak_match import evaluate_weak_match
 

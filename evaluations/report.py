@@ -48,6 +48,15 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
                 ["mode", "navigation in top 5, before", "after", "nDCG@10 before", "after"],
                 [[m, share[m]["before (role=any)"], share[m]["after (default)"], *quality[m].values()] for m in share],
             )
+        ablation = retrieval.get("rerank_ablation_nDCG@10")
+        if ablation:
+            lines.append(
+                f"Hybrid rerank by passage role and document (chosen on dev: `{retrieval['rerank']}`), nDCG@10 "
+                "with and without it and without each part:"
+            )
+            lines.append("")
+            names = list(ablation["test"])
+            lines += _table(["split", *names], [[split, *[v[n] for n in names]] for split, v in ablation.items()])
         documents = retrieval.get("document_level")
         if documents:
             lines.append("Document-level nDCG@10 (each judged document once): passage list vs `group=document`:")
@@ -57,6 +66,19 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
                 ["mode", "passage list", "group=document"],
                 [[m, v["passage list"], v["group=document"]] for m, v in scores.items()],
             )
+    roles = results.get("roles")
+    if roles:
+        lines.append(
+            f"**Passage roles** (kb/roles.py against {roles['test']['passages']} hand-labelled test passages from "
+            f"{roles['test']['documents']} documents; accuracy {roles['test']['accuracy']}, dev "
+            f"{roles['dev']['accuracy']} on {roles['dev']['passages']})"
+        )
+        lines.append("")
+        per = roles["test"]["per_role"]
+        lines += _table(
+            ["role", "precision", "recall", "support"],
+            [[role, v["precision"], v["recall"], v["support"]] for role, v in per.items()],
+        )
     weak = results.get("weak")
     if weak:
         lines.append(

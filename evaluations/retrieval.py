@@ -1,6 +1,7 @@
 """Retrieval quality: one class per method (bm25, dense, hybrid) over the same index and the same graded
-queries. Hybrid's fusion parameters are chosen on the development queries only, then every method is scored
-on the test queries.
+queries. Hybrid's fusion parameters are chosen on the development queries only, then its rerank by passage role
+and document (kb/fusion.Rerank) on the same development queries with that fusion; then every method is scored
+on the test queries, hybrid also without the rerank and without each part of it (`rerank`).
 
 Search leaves navigation passages (contents pages, reading lists, acknowledgements, covers) out by default, so
 every figure is for that default; `navigation` compares it with `role=any` (what search returned before roles):
@@ -11,15 +12,16 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from evaluations.data import Query, load_queries
 from evaluations.metrics import document_grades, document_ndcg, gains, mrr, ndcg, recall
 from kb.filters import DEFAULT_ROLE, Filters
-from kb.fusion import Fusion
+from kb.fusion import Fusion, Rerank
 from kb.knowledge_base import KnowledgeBase
 from kb.listing import listing
-from kb.retrieve import DEFAULT_FUSION, Hit, Retriever
+from kb.retrieve import DEFAULT_FUSION, DEFAULT_RERANK, NO_RERANK, Hit, Retriever
+from kb.roles import NAVIGATION_ROLES
 
 K = 20
 NAVIGATION_DEPTH = 5
@@ -47,9 +49,15 @@ class Method:
     name = "method"
     mode = "hybrid"
 
-    def __init__(self, kb: KnowledgeBase, fusion: Fusion = DEFAULT_FUSION, role: str = DEFAULT_ROLE) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        fusion: Fusion = DEFAULT_FUSION,
+        role: str = DEFAULT_ROLE,
+        rerank: Rerank = DEFAULT_RERANK,
+    ) -> None:
         self.kb = kb
-        self.retriever = Retriever(kb.embedder, fusion)
+        self.retriever = Retriever(kb.embedder, fusion, rerank)
         self.role = role
 
     def hits(self, query: str) -> list[Hit]:
@@ -63,7 +71,7 @@ class Method:
         """The share of the top `depth` results, over all queries, that are navigation passages."""
         table = self.kb.snapshot()
         roles = [str(table.role[h.row]) for q in queries for h in self.hits(q.text)[:depth]]
-        return sum(role != "body" for role in roles) / len(roles) if roles else 0.0
+        return sum(role in NAVIGATION_ROLES for role in roles) / len(roles) if roles else 0.0
 
     def document_ndcg(self, queries: list[Query], grouped: bool) -> float:
         """Mean document-level nDCG@10 of the passage list, or of the group=document cards."""
@@ -111,7 +119,7 @@ class Hybrid(Method):
 def tune_fusion(kb: KnowledgeBase, dev: list[Query]) -> tuple[Fusion, list[dict[str, object]]]:
     """Grid over strategies, weights and the BM25 coverage scaling on the development queries; best nDCG@10
     wins (ties: first in grid). The exact-phrase list always has some weight: guarding exact title/phrase
-    matches is a requirement, so only its size is tuned."""
+    matches is a requirement, so only its size is tuned. Scored without the rerank, which is tuned after it."""
     grid: list[Fusion] = []
     weights = itertools.product((0.5, 1.0, 1.5, 2.0, 3.0, 4.0), (1.0, 1.5, 2.0), (0.5, 1.0, 2.0), (0.0, 1.0, 2.0, 3.0))
     for bm25_w, dense_w, phrase_w, power in weights:
@@ -121,20 +129,52 @@ def tune_fusion(kb: KnowledgeBase, dev: list[Query]) -> tuple[Fusion, list[dict[
     trials = []
     best, best_score = DEFAULT_FUSION, -1.0
     for fusion in grid:
-        score = Hybrid(kb, fusion).score(dev).ndcg10
+        score = Hybrid(kb, fusion, rerank=NO_RERANK).score(dev).ndcg10
         trials.append({"fusion": fusion.__dict__, "dev_nDCG@10": round(score, 4)})
         if score > best_score + 1e-9:
             best, best_score = fusion, score
     return best, trials
 
 
-def navigation_effect(kb: KnowledgeBase, fusion: Fusion, test: list[Query]) -> dict[str, object]:
+def tune_rerank(kb: KnowledgeBase, fusion: Fusion, dev: list[Query]) -> tuple[Rerank, list[dict[str, object]]]:
+    """Grid over the rerank's weights with the chosen fusion on the development queries; best nDCG@10 wins (ties:
+    first in grid, which starts at the identity, so a rerank is kept only when it improves on none)."""
+    grid = [
+        Rerank(introduction, case_study, recommendation, document)
+        for introduction, case_study, recommendation, document in itertools.product(
+            (1.0, 0.8, 0.6), (1.0, 1.2, 1.6), (1.0, 1.5, 2.0), (0.0, 0.1, 0.2, 0.3)
+        )
+    ]
+    trials = []
+    best, best_score = NO_RERANK, -1.0
+    for rerank in grid:
+        score = Hybrid(kb, fusion, rerank=rerank).score(dev).ndcg10
+        trials.append({"rerank": rerank.__dict__, "dev_nDCG@10": round(score, 4)})
+        if score > best_score + 1e-9:
+            best, best_score = rerank, score
+    return best, trials
+
+
+def rerank_ablation(kb: KnowledgeBase, fusion: Fusion, rerank: Rerank, queries: list[Query]) -> dict[str, float]:
+    """nDCG@10 of hybrid with the rerank, without it, and without each of its parts (reported, never chosen on)."""
+    parts = {
+        "with rerank": rerank,
+        "without rerank": NO_RERANK,
+        "without introduction weight": replace(rerank, introduction_weight=1.0),
+        "without case-study weight": replace(rerank, case_study_weight=1.0),
+        "without recommendation weight": replace(rerank, recommendation_weight=1.0),
+        "without document weight": replace(rerank, document_weight=0.0),
+    }
+    return {name: round(Hybrid(kb, fusion, rerank=r).score(queries).ndcg10, 4) for name, r in parts.items()}
+
+
+def navigation_effect(kb: KnowledgeBase, fusion: Fusion, rerank: Rerank, test: list[Query]) -> dict[str, object]:
     """Per mode on the test queries, before (role=any) and after (the default, navigation left out): the share
     of navigation passages in the top 5 and passage-level nDCG@10."""
     methods = {
         "bm25": lambda role: BM25(kb, role=role),
         "dense": lambda role: Dense(kb, role=role),
-        "hybrid": lambda role: Hybrid(kb, fusion, role=role),
+        "hybrid": lambda role: Hybrid(kb, fusion, role=role, rerank=rerank),
     }
     share: dict[str, dict[str, float]] = {}
     quality: dict[str, dict[str, float]] = {}
@@ -156,39 +196,46 @@ def evaluate_retrieval(kb: KnowledgeBase, tune: bool = True) -> dict[str, object
     dev = [q for q in queries if q.split == "dev"]
     test = [q for q in queries if q.split == "test"]
     fusion, trials = tune_fusion(kb, dev) if tune else (DEFAULT_FUSION, [])
+    rerank, rerank_trials = tune_rerank(kb, fusion, dev) if tune else (DEFAULT_RERANK, [])
     results: dict[str, object] = {
         "dev_queries": len(dev),
         "test_queries": len(test),
         "fusion": fusion.__dict__,
+        "rerank": rerank.__dict__,
     }
     for split_name, split in (("dev", dev), ("test", test)):
         results[split_name] = {
             "bm25": BM25(kb).score(split).row(),
             "dense": Dense(kb).score(split).row(),
-            "hybrid": Hybrid(kb, fusion).score(split).row(),
-            "hybrid_default_fusion": Hybrid(kb).score(split).row(),
+            "hybrid": Hybrid(kb, fusion, rerank=rerank).score(split).row(),
+            "hybrid_without_rerank": Hybrid(kb, fusion, rerank=NO_RERANK).score(split).row(),
+            "hybrid_defaults": Hybrid(kb).score(split).row(),
         }
+    results["rerank_ablation_nDCG@10"] = {
+        name: rerank_ablation(kb, fusion, rerank, split) for name, split in (("dev", dev), ("test", test))
+    }
     # The same systems scored against the author's judgments alone: the figures before pooling added judgments.
     authored = [q.author_only() for q in test]
     results["test_author_judgments_only"] = {
-        m.name: m.score(authored).row() for m in (BM25(kb), Dense(kb), Hybrid(kb, fusion))
+        m.name: m.score(authored).row() for m in (BM25(kb), Dense(kb), Hybrid(kb, fusion, rerank=rerank))
     }
     by_category: dict[str, dict[str, float]] = {}
     for category in sorted({q.category for q in test}):
         subset = [q for q in test if q.category == category]
         by_category[category] = {
-            m.name: round(m.score(subset).ndcg10, 4) for m in (BM25(kb), Dense(kb), Hybrid(kb, fusion))
+            m.name: round(m.score(subset).ndcg10, 4) for m in (BM25(kb), Dense(kb), Hybrid(kb, fusion, rerank=rerank))
         }
     results["test_nDCG@10_by_category"] = by_category
-    results["navigation"] = navigation_effect(kb, fusion, test)
+    results["navigation"] = navigation_effect(kb, fusion, rerank, test)
     results["document_level"] = {
         "test_document_nDCG@10": {
             m.name: {
                 "passage list": round(m.document_ndcg(test, grouped=False), 4),
                 "group=document": round(m.document_ndcg(test, grouped=True), 4),
             }
-            for m in (BM25(kb), Dense(kb), Hybrid(kb, fusion))
+            for m in (BM25(kb), Dense(kb), Hybrid(kb, fusion, rerank=rerank))
         }
     }
     results["fusion_trials"] = trials
+    results["rerank_trials"] = rerank_trials
     return results

@@ -1,5 +1,6 @@
-"""Facet counts: how the listed results of a search divide by principle, lead council, year and type, so a
-reader sees where the answers lie before narrowing.
+"""Facet counts: how the listed results of a search divide by principle, lead council, year, type and passage
+role (a card's own passage: body, case_study, recommendation, …; kb/roles.py), so a reader sees where the answers
+lie before narrowing.
 
 They count the search's candidate set: every card `listing` makes from `Retriever.candidates` (the `total`
 of the response), not only the page shown. A card is a passage, or with group=document a document, which
@@ -34,6 +35,9 @@ class Facets(BaseModel):
     council: list[FacetCount] = Field(default_factory=list, description="Lead council.")
     year: list[FacetCount] = Field(default_factory=list)
     type: list[FacetCount] = Field(default_factory=list)
+    role: list[FacetCount] = Field(
+        default_factory=list, description="The role of each card's passage (body, case_study, recommendation, …)."
+    )
 
 
 def count_facets(table: Snapshot, cards: list[Card]) -> Facets:
@@ -42,6 +46,7 @@ def count_facets(table: Snapshot, cards: list[Card]) -> Facets:
     councils: Counter[str] = Counter()
     years: Counter[int] = Counter()
     types: Counter[str] = Counter()
+    roles: Counter[str] = Counter(str(table.role[card.hit.row]) for card in cards)
     for card in cards:
         meta = table.metas[card.hit.row]
         principles.update({int(p) for row in card.rows for p in table.metas[row].get("principles") or []})
@@ -56,6 +61,7 @@ def count_facets(table: Snapshot, cards: list[Card]) -> Facets:
         council=[FacetCount(value=c, count=n) for c, n in _ordered(councils)],
         year=[FacetCount(value=y, count=n) for y, n in sorted(years.items(), key=lambda item: -item[0])],
         type=[FacetCount(value=t, count=n) for t, n in _ordered(types)],
+        role=[FacetCount(value=r, count=n) for r, n in _ordered(roles)],
     )
 
 

@@ -69,3 +69,49 @@ class Fusion:
         else:
             raise ValueError(f"unknown fusion strategy {self.strategy!r}")
         return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True)
+class Rerank:
+    """A second, cheap pass over the fused list that reads what each passage is, not only how well it matched:
+
+    - by role (kb/roles.py): an introduction (foreword, opening page) is scaled by ``introduction_weight``
+      (it restates a report's aims more than it answers); when the query asks for a kind of passage
+      (kb/roles.asked_roles: "has any council …" asks for case studies, "recommendations", "should",
+      "lessons" for recommendations), passages of that kind are scaled by ``case_study_weight`` or
+      ``recommendation_weight``;
+    - by document: each passage gains ``document_weight`` × the best (role-weighted) score of another passage of
+      its document among the top ``depth``, so a passage of a document that answers the query well rises above
+      a lone stray match elsewhere.
+
+    Weights are chosen on the development queries (evaluations/retrieval.py); the identity (every weight 1,
+    ``document_weight`` 0) leaves the fused order unchanged. Cost: one pass over the fused list."""
+
+    introduction_weight: float = 1.0
+    case_study_weight: float = 1.0
+    recommendation_weight: float = 1.0
+    document_weight: float = 0.0
+    depth: int = 30
+
+    def __call__(
+        self, fused: Ranked, roles: Sequence[str], documents: Sequence[str], asked: frozenset[str] = frozenset()
+    ) -> list[tuple[int, float]]:
+        """`roles` and `documents` are indexed by row (the snapshot's columns)."""
+        weights = {"introduction": self.introduction_weight}
+        if "case_study" in asked:
+            weights["case_study"] = self.case_study_weight
+        if "recommendation" in asked:
+            weights["recommendation"] = self.recommendation_weight
+        scored = [(row, score * weights.get(str(roles[row]), 1.0)) for row, score in fused]
+        if self.document_weight:
+            best: dict[str, list[tuple[float, int]]] = {}
+            for row, score in sorted(scored, key=lambda item: (-item[1], item[0]))[: self.depth]:
+                kept = best.setdefault(str(documents[row]), [])
+                if len(kept) < 2:
+                    kept.append((score, row))
+            adjusted = []
+            for row, score in scored:
+                other = next((s for s, r in best.get(str(documents[row]), []) if r != row), 0.0)
+                adjusted.append((row, score + self.document_weight * other))
+            scored = adjusted
+        return sorted(scored, key=lambda item: (-item[1], item[0]))

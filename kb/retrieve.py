@@ -2,8 +2,9 @@
 
 Dense search is an exact matrix-vector product over the rows the filters allow: at 100k passages it costs a
 few milliseconds, and unlike an HNSW query with a broad metadata filter it never slows down or starves.
-Hybrid fuses the two candidate lists (see kb/fusion.py) plus an exact-phrase list, then collapses
-near-duplicate passages into one result.
+Hybrid fuses the two candidate lists (see kb/fusion.py) plus an exact-phrase list, reranks the fused list by
+passage role and document (kb/fusion.Rerank: one pass, no second model), then collapses near-duplicate passages
+into one result.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from kb.analysis import normalise
 from kb.embed import Embedder
 from kb.errors import InvalidQuery
 from kb.filters import Filters
-from kb.fusion import Fusion
+from kb.fusion import Fusion, Rerank
+from kb.roles import asked_roles
 from kb.snapshot import Snapshot
 
 MODES = ("hybrid", "bm25", "dense")
 # Chosen on the development queries by `python -m evaluations --only retrieval` (see evaluations/results).
 DEFAULT_FUSION = Fusion(strategy="convex", bm25_weight=4.0, dense_weight=1.0, phrase_weight=0.5, coverage_power=3.0)
+# Also chosen on the development queries (the same step, after the fusion): see kb/fusion.Rerank.
+DEFAULT_RERANK = Rerank(introduction_weight=0.8, case_study_weight=1.6, recommendation_weight=2.0, document_weight=0.2)
+NO_RERANK = Rerank()
 COVERAGE_DEPTH = 5  # how many of BM25's top passages are checked for query-word coverage (see kb/fusion.py)
 # How many passages each retriever ranks: at least CANDIDATE_DEPTH (what the evaluation measures, with k = 20),
 # more for a large k. It never depends on the page offset, so pages of one query tile one ranked list.
@@ -64,9 +69,10 @@ def best_scored(scores: np.ndarray, rows: np.ndarray | None, n: int, positive_on
 
 
 class Retriever:
-    def __init__(self, embedder: Embedder, fusion: Fusion = DEFAULT_FUSION) -> None:
+    def __init__(self, embedder: Embedder, fusion: Fusion = DEFAULT_FUSION, rerank: Rerank = DEFAULT_RERANK) -> None:
         self.embedder = embedder
         self.fusion = fusion
+        self.rerank = rerank
 
     def bm25(
         self, table: Snapshot, query: str, mask: np.ndarray | None, n: int, scores: np.ndarray | None = None
@@ -107,7 +113,8 @@ class Retriever:
         """Every hit the retrievers find for the query, best first, near-duplicates collapsed: the candidate set
         that totals, facets and pages are drawn from. Each retriever ranks only the rows the filters allow (so
         k results come back whenever k match), `candidate_depth(k)` of them; hybrid fuses BM25, dense and the
-        phrase list, then puts exact matches first (`exact_matches_first`)."""
+        phrase list, reranks by role and document (`Rerank`), then puts exact matches first
+        (`exact_matches_first`)."""
         if mode not in MODES:
             raise InvalidQuery(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
         mask = filters.mask(table)
@@ -124,7 +131,10 @@ class Retriever:
             semantic = self.dense(table, query, mask, depth)
             phrase = self.phrase(table, query, mask, scores)
             coverage = table.lookups.coverage(query, [row for row, _ in keyword[:COVERAGE_DEPTH]])
-            ranked = exact_matches_first(self.fusion(keyword, semantic, phrase.ranked, coverage), phrase.tiers)
+            fused = self.fusion(keyword, semantic, phrase.ranked, coverage)
+            if self.rerank != NO_RERANK:
+                fused = self.rerank(fused, table.role, table.document_id, asked_roles(query))
+            ranked = exact_matches_first(fused, phrase.tiers)
         return collapse_near_duplicates(table, ranked, len(ranked))
 
 

@@ -134,3 +134,23 @@ def _names_a_place(heading: str, text: str) -> bool:
         return False  # a bare heading ("Policy", "Stevenage") counts only when the text names that council
     below = text.split(heading, 1)[1] if heading in text else text
     return place in below
+
+
+_ASKS: dict[str, re.Pattern[str]] = {
+    "case_study": re.compile(
+        r"\b(?:has (?:any|a|one) (?:council|authority|one)|has anyone|have any (?:councils?|authorities)"
+        r"|(?:councils?|authorities) (?:that|doing|who|which|piloting|offering|using|running)|examples? of|who has)\b",
+        re.I,
+    ),
+    "recommendation": re.compile(
+        r"\b(?:recommend\w*|should|lessons|advice|how (?:to|can|should|do)|what to)\b",
+        re.I,
+    ),
+}
+
+
+def asked_roles(query: str) -> frozenset[str]:
+    """The kinds of passage a query asks for in so many words: "has any council tried …" asks for case studies,
+    "… recommendations", "what should we check", "lessons for …" for recommendations (search weighs them up,
+    kb/fusion.Rerank; it never filters on them)."""
+    return frozenset(role for role, pattern in _ASKS.items() if pattern.search(query))

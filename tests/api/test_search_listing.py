@@ -126,7 +126,7 @@ def test_facets_count_the_results_a_client_can_fetch(http: httpx.Client, group: 
     query = "community energy"
     body = _search(http, q=query, k=5, group=group)
     facets = body["facets"]
-    assert set(facets) == {"principle", "council", "year", "type"}
+    assert set(facets) == {"principle", "council", "year", "type", "role"}
     fetched = _all_pages(http, q=query, group=group)
     citations = [r["citation"] for r in fetched]
     assert {f["value"]: f["count"] for f in facets["type"]} == Counter(c["type"] for c in citations if c["type"])
@@ -134,6 +134,7 @@ def test_facets_count_the_results_a_client_can_fetch(http: httpx.Client, group: 
     assert {f["value"]: f["count"] for f in facets["council"]} == Counter(
         c["lead_council"] for c in citations if c["lead_council"]
     )
+    assert {f["value"]: f["count"] for f in facets["role"]} == Counter(r["role"] for r in fetched)
     if group == "passage":
         tagged = Counter(p["id"] for r in fetched for p in r["principles"])
         assert {f["value"]: f["count"] for f in facets["principle"]} == tagged
@@ -145,6 +146,8 @@ def test_facets_count_the_results_a_client_can_fetch(http: httpx.Client, group: 
         assert _search(http, q=query, k=1, group=group, type=facet["value"])["total"] >= facet["count"]
     for facet in facets["principle"]:
         assert _search(http, q=query, k=1, group=group, principle=facet["value"])["total"] >= facet["count"]
+    for facet in facets["role"]:
+        assert _search(http, q=query, k=1, group=group, role=facet["value"])["total"] >= facet["count"]
     for facet in facets["year"]:
         year = facet["value"]
         assert _search(http, q=query, k=1, group=group, year_from=year, year_to=year)["total"] >= facet["count"]
