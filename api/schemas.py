@@ -160,6 +160,7 @@ class PrincipleEvidence(BaseModel):
     page_end: int
     text: str = Field(description="The passage, shortened to about 300 characters.")
     citation: CitationOut
+    ocr: bool = Field(False, description="True when some of the text was read by OCR from a scanned page.")
 
 
 class PrincipleRef(BaseModel):
@@ -241,6 +242,7 @@ class EvidenceItem(BaseModel):
     text: str
     score: float
     citation: CitationOut
+    ocr: bool = Field(False, description="True when some of the text was read by OCR from a scanned page.")
 
 
 class EvidenceGroup(BaseModel):

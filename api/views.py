@@ -62,6 +62,7 @@ def _evidence(table: Snapshot, row: int, principle: int, url: str | None, base: 
         page_end=int(meta.get("page_end", meta.get("page", 1))),
         text=text if len(text) <= EVIDENCE_CHARS else text[: text.rfind(" ", 0, EVIDENCE_CHARS)] + " …",
         citation=citation(meta, url, base),
+        ocr=bool(meta.get("ocr", False)),
     )
 
 

@@ -59,6 +59,7 @@ def get_evidence(params: Annotated[EvidenceQuery, Query()], kb: KB, base: BaseUR
                     text=p.text,
                     score=p.score,
                     citation=citation(p.meta, urls.get(g.document_id), base),
+                    ocr=bool(p.meta.get("ocr", False)),
                 )
                 for p in g.passages
             ],

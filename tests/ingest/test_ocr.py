@@ -25,6 +25,15 @@ SCANNED = (
     "Kitchen waste from two hundred households now feeds the gardens instead of landfill.",
 )
 TYPED = "The typed page explains how the council supported the allotment society."
+# Enough words on each page of `long_mixed_pdf` for a passage of its own at CCIN_CHUNK_TARGET_WORDS=40.
+MORE_TYPED = (
+    " Officers met the society's committee every month, agreed a lease that lets members plan for ten years,"
+    " and paid for a water supply, a secure shed and raised beds that wheelchair users can reach."
+)
+MORE_SCANNED = (
+    "The scheme runs three bays of compost bins, turned every fortnight by a rota of members.",
+    "Finished compost goes back to the plots, and the surplus is given to the primary school garden.",
+)
 
 pytestmark = pytest.mark.skipif(find_tessdata() is None, reason="Tesseract's English data is not installed")
 
@@ -57,6 +66,16 @@ def mixed_pdf(path: Path) -> Path:
     _typed_page(pdf, TYPED)
     _scanned_page(pdf, SCANNED)
     _typed_page(pdf, "The third page is typed again and thanks the volunteers.")
+    pdf.save(path)
+    return path
+
+
+def long_mixed_pdf(path: Path) -> Path:
+    """`mixed_pdf` with more words on each page."""
+    pdf = pymupdf.open()
+    _typed_page(pdf, TYPED + MORE_TYPED)
+    _scanned_page(pdf, SCANNED + MORE_SCANNED)
+    _typed_page(pdf, "The third page is typed again and thanks the volunteers." + MORE_TYPED)
     pdf.save(path)
     return path
 
@@ -157,26 +176,32 @@ def _ingest(folder: Path, data: Path, **env: str) -> Result:
 def test_ingest_reports_the_ocr_pages_and_search_flags_ocr_passages_over_http(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
-    mixed_pdf(folder / "allotments.pdf")
+    long_mixed_pdf(folder / "allotments.pdf")
     data = tmp_path / "data"
 
-    result = _ingest(folder, data)
+    result = _ingest(folder, data, CCIN_CHUNK_TARGET_WORDS="40", CCIN_CHUNK_MAX_WORDS="60")
 
     assert result.exit_code == 0, result.output
     line = next(ln for ln in result.stdout.splitlines() if ln.startswith("indexed "))
     assert line.startswith(f"indexed   {folder / 'allotments.pdf'} → allotments: 3 pages, ")
     assert "(p. 2 read by OCR; not in the catalogue" in line
     with LiveServer(make_settings(data, rate_limit_per_minute=0)) as server:
-        found = httpx.get(f"{server.url}/search", params={"q": "composting kitchen waste landfill"}, timeout=60)
+        found = httpx.get(f"{server.url}/search", params={"q": "composting allotments", "k": 10}, timeout=60)
+        document = httpx.get(f"{server.url}/documents/allotments", timeout=60).json()
     assert found.status_code == 200
     results = found.json()["results"]
-    assert results, found.json()
-    by_page = {r["citation"]["page"]: r for r in results}
-    scanned = next(r for r in results if "composting" in r["text"])
-    assert scanned["ocr"] is True
-    assert scanned["citation"]["page"] <= 2 <= scanned["citation"]["page_end"]
-    assert scanned["citation"]["url"].endswith(f"#page={scanned['citation']['page']}")
-    assert all(r["ocr"] is False for page, r in by_page.items() if r["citation"]["page_end"] < 2 or page > 2)
+    assert {(r["citation"]["page"], r["citation"]["page_end"], r["ocr"]) for r in results} == {
+        (1, 1, False),
+        (2, 2, True),
+        (3, 3, False),
+    }
+    scanned = [r for r in results if r["ocr"]]
+    assert "composting" in " ".join(r["text"] for r in scanned)
+    assert all(r["citation"]["url"].endswith("#page=2") for r in scanned)
+    assert all(r["citation"]["label"].endswith(", p. 2") for r in scanned)
+    evidence = [e for p in document["principles_met"] for e in p["evidence"]]
+    assert evidence, document
+    assert all(e["ocr"] is (e["page"] == 2) for e in evidence)
 
 
 def test_ccin_ocr_off_gives_the_old_warning(tmp_path: Path) -> None:
