@@ -4,9 +4,11 @@ MuPDF carries the Tesseract engine itself; what has to be installed is Tesseract
 `tesseract-ocr` and `tesseract-ocr-eng`, which put `eng.traineddata` under /usr/share/tesseract-ocr/5/tessdata).
 OCR is on by default when that data is found and can be switched off (`OcrOptions(enabled=False)`).
 
-Speed: Tesseract reads a scanned A4 page in about 1.3 s at 100 dpi, 2.4 s at 150 dpi and 3.7 s at 300 dpi on
-this project's two-core test machine under load; 150 dpi keeps ordinary body text legible. Reading stops once
-`seconds` have gone by (the caller sets it inside the extraction time budget) and the pages left are reported.
+Speed, measured on this project's two-core machine: a dense scanned A4 page (the corpus's Mondragon page 6, a
+timetable) takes about 1.3 s at 100 dpi, 2.4 s at 150 dpi and 3.7 s at 300 dpi when the machine is otherwise
+idle, and about twice that under heavy load; a page of a few plain paragraphs about 1.5 s at 150 dpi. 150 dpi
+keeps ordinary body text legible. Reading stops once `seconds` have gone by (the caller sets it inside the
+extraction time budget) and the pages left are reported.
 """
 
 from __future__ import annotations
