@@ -319,7 +319,7 @@ def test_bad_input_batch_via_the_cli_reports_each_file_and_indexes_the_rest(tmp_
     assert indexed == [
         f"indexed   {folder / 'good.pdf'} → good: 3 pages, 2 passages (not in the catalogue: title and year inferred)",
         f"indexed   {folder / 'mixed.pdf'} → mixed: 3 pages, 1 passages "
-        "(not in the catalogue: title and year "
+        "(not in the catalogue: title "  # no year on it: the warning names only what was inferred
         "inferred; page 2 has no text layer (scanned image) and OCR found no text on it)",
     ]
     assert len(lines) == len(failed) + 3
