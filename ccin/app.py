@@ -58,7 +58,11 @@ def existing_knowledge_base(settings: Settings) -> KnowledgeBase:
 
 
 def chunk_params(settings: Settings) -> ChunkParams:
-    return ChunkParams(target_words=settings.chunk_target_words, max_words=settings.chunk_max_words)
+    return ChunkParams(
+        target_words=settings.chunk_target_words,
+        max_words=settings.chunk_max_words,
+        max_passages=settings.max_passages_per_document,
+    )
 
 
 def extraction_budget(settings: Settings) -> ExtractionBudget | None:

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     )
     chunk_target_words: int = Field(180, ge=40, le=1000, description="Passage length the chunker aims for.")
     chunk_max_words: int = Field(300, ge=60, le=2000, description="Hard upper bound on passage length.")
+    max_passages_per_document: int = Field(
+        2000,
+        ge=1,
+        description="Passages indexed of one document at most; a longer one is indexed up to here and its ingest "
+        "report says so. 2,000 is about 450 pages of report text.",
+    )
     query_log: bool = Field(
         True, description="Record every search (query, filters, counts, latency; no personal data)."
     )

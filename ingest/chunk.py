@@ -30,11 +30,16 @@ MAX_PASSAGE_CHARS = 4000  # about twice the longest passage of ordinary prose at
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"(‘])")
 
 
+MAX_PASSAGES_PER_DOCUMENT = 2000  # 15x the longest report in the sample corpus (131 passages, 30 pages)
+
+
 @dataclass(frozen=True)
 class ChunkParams:
     target_words: int = 180
     max_words: int = 300
     min_words: int = 40
+    # The ingest indexes at most this many passages of one document and says so in its report (pipeline.py).
+    max_passages: int = MAX_PASSAGES_PER_DOCUMENT
 
 
 @dataclass

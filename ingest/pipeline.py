@@ -123,6 +123,9 @@ class Ingestor:
             return FileOutcome(path, "failed", failure_reason(exc, stage="split into passages"))
         if not passages:
             return FileOutcome(path, "failed", "no text found after cleaning")
+        if len(passages) > self.params.max_passages:
+            warnings.append(passage_limit_warning(len(passages), self.params.max_passages))
+            passages = passages[: self.params.max_passages]
         passages = _mark_ocr(passages, extraction.ocr_pages)
         stages = {"chunk": time.perf_counter() - started}
         self.index(meta, version, extraction.page_count, path, passages, stages)
@@ -227,6 +230,13 @@ def _mark_ocr(passages: list[Passage], ocr_pages: list[int]) -> list[Passage]:
         p.model_copy(update={"ocr": True}) if pages.intersection(range(p.page, p.page_end + 1)) else p
         for p in passages
     ]
+
+
+def passage_limit_warning(made: int, limit: int) -> str:
+    return (
+        f"indexed the first {limit:,} of {made:,} passages: the rest of the document is not searchable "
+        "(raise CCIN_MAX_PASSAGES_PER_DOCUMENT to index all of it)"
+    )
 
 
 def _models_digest() -> str:
