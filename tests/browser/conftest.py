@@ -12,22 +12,13 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from ingest.catalogue import Catalogue
 from kb.passage import DocumentMeta
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, shared_chromium  # noqa: F401  (the launch settings, still importable here)
 from tests.conftest import ROOT, LiveServer, ingest_into, make_settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 # A shared, slow machine can take seconds per search: waits are generous (a wrong page still fails, later).
 WAIT_MS = 30_000
@@ -167,12 +158,9 @@ def app_server(hostile_index: Path, allowed_site: StaticSite) -> Iterator[LiveSe
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make browsers` (as root) to install it")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    """The session's one Chromium (tests/chromium.py), shared with the other folders of browser tests."""
+    with shared_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture()

@@ -1,6 +1,7 @@
 """WordPress fixtures: the plugin's zip, the real API on loopback allowing the WordPress origin, and a real
 WordPress site (Debian's MariaDB and WordPress, started per session) with the plugin installed from that zip.
-Chromium and its pages come from the browser tests' fixtures."""
+Chromium is the session's shared one (tests/chromium.py); each test gets a fresh context and page as in
+tests/browser."""
 
 from __future__ import annotations
 
@@ -8,12 +9,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
-from tests.browser.conftest import browser, context, page  # noqa: F401  (fixtures shared with tests/browser)
+from tests.browser.conftest import context, page  # noqa: F401  (per-test fixtures shared with tests/browser)
+from tests.chromium import shared_chromium
 from tests.conftest import LiveServer, make_settings
 from tests.servers import free_port
 from tests.wordpress.site import WordPressSite, start_site
 from wordpress.build_zip import build
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """The session's one Chromium, the same instance tests/browser uses."""
+    with shared_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="session")
