@@ -9,7 +9,9 @@ from typing import Any
 
 import click
 
-from ccin.app import chunk_params, existing_knowledge_base, extraction_budget, knowledge_base
+# Only light imports here: `ccin serve --workers N` starts each worker by importing this module again, and a
+# worker that takes more than 5 s to answer uvicorn's first health check is killed (each command imports the
+# app, the pipeline and the model code it needs).
 from ccin.settings import Settings, load_settings
 from kb.errors import CCINError
 from kb.filters import ROLE_CHOICES
@@ -50,7 +52,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], catalogue: Path | None, 
     Exits 1 when any file failed (each is listed with its reason; the rest are still indexed)."""
     from tqdm import tqdm
 
-    from ccin.app import extract_options
+    from ccin.app import chunk_params, extract_options, extraction_budget, knowledge_base
     from ingest.discovery import load_catalogue
     from ingest.pipeline import Ingestor
     from ingest.report import outcome_line, report_json
@@ -132,6 +134,7 @@ def search(
     """Search the index and print cited passages."""
     from api.schemas import SearchQuery
     from api.views import answer_search
+    from ccin.app import existing_knowledge_base
 
     params = SearchQuery.model_validate(
         {
@@ -187,6 +190,7 @@ def search(
 def declared_vs_found(settings: Settings, as_json: bool) -> None:
     """List documents whose text disagrees with the principles their catalogue entry declares."""
     from api.views import declared_versus_found
+    from ccin.app import existing_knowledge_base
 
     report = declared_versus_found(existing_knowledge_base(settings))
     if as_json:
@@ -214,6 +218,7 @@ def declared_vs_found(settings: Settings, as_json: bool) -> None:
 def documents(settings: Settings, as_json: bool) -> None:
     """List the indexed documents, newest first: id, year, title, pages and passages."""
     from api.views import document_out
+    from ccin.app import existing_knowledge_base
 
     kb = existing_knowledge_base(settings)
     indexed = sorted(kb.documents(), key=lambda d: (-(d.meta.year or 0), d.meta.title))
