@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 Ranked = Sequence[tuple[int, float]]
 
 
@@ -94,7 +96,11 @@ class Rerank:
     depth: int = 30
 
     def __call__(
-        self, fused: Ranked, roles: Sequence[str], documents: Sequence[str], asked: frozenset[str] = frozenset()
+        self,
+        fused: Ranked,
+        roles: Sequence[str] | np.ndarray,
+        documents: Sequence[str] | np.ndarray,
+        asked: frozenset[str] = frozenset(),
     ) -> list[tuple[int, float]]:
         """`roles` and `documents` are indexed by row (the snapshot's columns)."""
         weights = {"introduction": self.introduction_weight}
