@@ -75,7 +75,7 @@ $author_filtered = ! current_user_can( 'unfiltered_html' );
 $posts = array(
 	'shortcode' => ccin_test_post( $author_id, 'Search with the shortcode', "<p>Find what councils have tried.</p>\n[ccin_search k=\"4\" placeholder=\"Search council reports\" accent=\"#3d1f5c\"]" ),
 	'block'     => ccin_test_post( $author_id, 'Search with the block', "<!-- wp:paragraph -->\n<p>Find what councils have tried.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:ccin/search {\"k\":3} /-->" ),
-	'colours'   => ccin_test_post( $author_id, 'Colours', '[ccin_search accent="red" background="#12345z" text="#336699" onclick="alert(1)" principle="11" k="many"]' ),
+	'colours'   => ccin_test_post( $author_id, 'Colours', '[ccin_search accent="red" background="#12345z" text="#336699" onclick="alert(1)" principle="11" k="many" api="http://evil.example"]' ),
 	'plain'     => ccin_test_post( $author_id, 'No search here', '<p>A post without the search box.</p>' ),
 	// Written by the admin (unfiltered_html), so the markup reaches the shortcode intact: only the plugin's
 	// escaping stands between it and the page.

@@ -5,7 +5,9 @@ address."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -87,6 +89,7 @@ def test_the_shortcode_shows_cited_results(page: Page, wordpress: WordPressSite,
 def test_the_block_shows_cited_results(page: Page, wordpress: WordPressSite, wordpress_api: LiveServer) -> None:
     _open(page, wordpress.posts["block"]["url"])
     assert _element_attributes(page) == {"api": wordpress_api.url, "k": "3"}
+    expect(page.locator("div.wp-block-ccin-search > ccin-search")).to_have_count(1)
     _search_shows_cited_results(page, wordpress_api, 3)
     assert_no_markup_ran(page)
 
@@ -120,7 +123,8 @@ def test_invalid_colours_and_values_are_dropped(
     page: Page, wordpress: WordPressSite, wordpress_api: LiveServer
 ) -> None:
     # accent="red" and background="#12345z" are not hex colours, principle="11" is no principle, k="many" is
-    # no number, and onclick is no attribute of the widget: only text="#336699" survives, and k falls back.
+    # no number, onclick is no attribute of the widget, and api names an address the settings do not allow:
+    # only text="#336699" survives, and k and api fall back to the settings.
     _open(page, wordpress.posts["colours"]["url"])
     assert _element_attributes(page) == {"api": wordpress_api.url, "k": "5", "style": "--ccin-fg:#336699"}
     colours = page.locator("ccin-search").evaluate(
@@ -227,3 +231,19 @@ def test_the_block_editor_offers_the_block_with_its_settings(page: Page, wordpre
     assert markup == '<!-- wp:ccin/search {"k":3,"council":"Kirklees Council"} /-->'
     assert len(editor_script) == 1
     assert errors == []
+
+
+def test_deleting_the_plugin_removes_its_option(wordpress: WordPressSite, tmp_path: Path) -> None:
+    # WordPress runs uninstall.php when the plugin is deleted; put the option back afterwards for the other tests.
+    before = wordpress.option("ccin_search_options")
+    assert before["api"]
+    script = tmp_path / "uninstall.php"
+    script.write_text(
+        "<?php require_once ABSPATH . 'wp-load.php'; require_once ABSPATH . 'wp-admin/includes/plugin.php';"
+        " uninstall_plugin( 'ccin-search/ccin-search.php' );"
+        " echo wp_json_encode( get_option( 'ccin_search_options' ) );"
+        " update_option( 'ccin_search_options', json_decode( $argv[1], true ) );",
+        encoding="utf-8",
+    )
+    assert wordpress.php(script, json.dumps(before)) == "false"
+    assert wordpress.option("ccin_search_options") == before

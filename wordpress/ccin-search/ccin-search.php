@@ -56,5 +56,7 @@ function ccin_search_register_block() {
  * @return string
  */
 function ccin_search_render_block( $attributes ) {
-	return ccin_search_render( is_array( $attributes ) ? $attributes : array() );
+	$html = ccin_search_render( is_array( $attributes ) ? $attributes : array() );
+	// The wrapper carries the block's alignment and any extra CSS class chosen in the editor.
+	return '' === $html ? '' : '<div ' . get_block_wrapper_attributes() . '>' . $html . '</div>';
 }
