@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from kb.roles import ROLES, content_heading_role, passage_role
+from ingest.catalogue import Catalogue
+from ingest.chunk import ChunkParams
+from ingest.pipeline import Ingestor
+from kb.knowledge_base import KnowledgeBase
+from kb.roles import ROLE_RULE, ROLES, content_heading_role, passage_role
+from tests.conftest import CORPUS
 
 CASE_STUDY = (
     "Case study: Wexbridge Borough Council, a repair café in the old bus station\n"
@@ -187,3 +192,9 @@ def test_a_document_title_alone_does_not_make_every_passage_an_introduction() ->
     assert passage_role("Each panel met monthly.", ["Growing Together"], 4) == "body"
     assert passage_role("Each panel met monthly.", [], None) == "body"
     assert passage_role("", ["Report", "Foreword"], 2) == "body"
+
+
+def test_the_ingest_fingerprint_names_the_role_rule(kb: KnowledgeBase) -> None:
+    """The role is stored with each passage, so a change of rule must change the fingerprint (a re-ingest)."""
+    ingestor = Ingestor(kb, Catalogue.load(CORPUS / "catalogue.yaml"), ChunkParams())
+    assert f"|role{ROLE_RULE}" in ingestor.settings_fingerprint()
