@@ -3,8 +3,10 @@ index by document and ordinal, with the role a reader gave each (body, case_stud
 introduction, or a navigation kind), split into dev and test by document. The rule was tuned on the dev
 documents only; per-role precision and recall are reported for both splits, test being the honest figure.
 
-A labelled passage is found by document id and ordinal, and its text must still open with the stored excerpt:
-if chunking changes, the step fails loudly instead of scoring the labels against other passages."""
+A labelled passage is found by document id and the excerpt it opens with (its first words; the ordinal it had
+when labelled breaks ties), so a passage added earlier in the document (an extraction change) does not move the
+labels onto other passages; if a labelled passage is no longer there (chunking changed), the step fails loudly
+instead of scoring the labels against other passages."""
 
 from __future__ import annotations
 
@@ -56,7 +58,10 @@ def per_role(pairs: list[tuple[str, str]]) -> dict[str, dict[str, float | int]]:
 
 def evaluate_roles(kb: KnowledgeBase) -> dict[str, object]:
     table = kb.snapshot()
-    rows = {(str(m["document_id"]), int(m.get("ordinal", 0))): i for i, m in enumerate(table.metas)}
+    openings: dict[str, list[tuple[int, str, int]]] = {}
+    for row, (meta, text) in enumerate(zip(table.metas, table.texts, strict=True)):
+        entry = (int(meta.get("ordinal", 0)), " ".join(text.split()), row)
+        openings.setdefault(str(meta["document_id"]), []).append(entry)
     results: dict[str, object] = {"labels": str(LABELS.name)}
     stored_agrees = 0
     for split in ("dev", "test"):
@@ -64,11 +69,16 @@ def evaluate_roles(kb: KnowledgeBase) -> dict[str, object]:
         errors = []
         labelled = [row for row in load_labels() if row.split == split]
         for item in labelled:
-            row = rows.get((item.document_id, item.ordinal))
-            if row is None or not " ".join(table.texts[row].split()).startswith(item.excerpt):
+            found = [
+                (abs(ordinal - item.ordinal), ordinal, row)
+                for ordinal, text, row in openings.get(item.document_id, [])
+                if text.startswith(item.excerpt)
+            ]
+            if not found:
                 raise ValueError(f"labelled passage {item.document_id}#{item.ordinal} is not in the index as labelled")
+            _, ordinal, row = min(found)
             meta = table.metas[row]
-            predicted = passage_role(table.texts[row], json.loads(meta.get("heading_path", "[]")), item.ordinal)
+            predicted = passage_role(table.texts[row], json.loads(meta.get("heading_path", "[]")), ordinal)
             stored_agrees += str(table.role[row]) == predicted
             pairs.append((item.role, predicted))
             if predicted != item.role:
