@@ -3,6 +3,8 @@ deep nesting walked without recursion, flattened past the depth cap, in work lin
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 import ingest.html as html_module
@@ -160,3 +162,34 @@ def test_the_parser_keeps_text_nested_deeper_than_libxml2_would() -> None:
     extraction = html_to_extraction(source + "<p>After the nesting.</p></body></html>")
     assert [b.text for b in extraction.blocks] == ["Deep words kept.", "After the nesting."]
     assert extraction.warnings
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_the_cycle_collector_is_off_during_the_walk_and_as_before_after(
+    enabled_before: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Full collections during the walk of a big tree made HTML reading super-linear (see
+    `_no_cycle_collection`); the collector must come back on, and stay off where it was off."""
+    seen = []
+    real = html_module._blocks
+
+    def recording(root, warnings):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(root, warnings)
+
+    monkeypatch.setattr(html_module, "_blocks", recording)
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        assert [b.text for b in html_to_extraction("<p>Kept.</p>").blocks] == ["Kept."]
+        assert seen == [False]
+        assert gc.isenabled() is enabled_before
+
+        def failing(root, warnings):  # type: ignore[no-untyped-def]
+            raise RecursionError
+
+        monkeypatch.setattr(html_module, "_blocks", failing)
+        with pytest.raises(RecursionError):  # an error inside turns it back on too
+            html_to_extraction("<p>Kept.</p>")
+        assert gc.isenabled() is enabled_before
+    finally:
+        gc.enable()
