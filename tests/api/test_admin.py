@@ -192,6 +192,7 @@ def test_an_uploaded_pdf_is_indexed_searchable_listed_and_served(admin: httpx.Cl
         "passage_count": document["passage_count"],
         "near_duplicate_of": [],
         "inferred_metadata": False,
+        "inferred_fields": [],
     }
     assert document["passage_count"] >= 1
 
