@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
-from tests.browser.conftest import browser, context, page  # noqa: F401  (the browser fixtures, for test_proxy)
+from tests.browser.conftest import context, page  # noqa: F401  (per-test fixtures shared with tests/browser)
+from tests.chromium import shared_chromium
 from tests.servers import free_port, wait_until_ready
 
 CCIN = Path(sys.executable).with_name("ccin")
@@ -132,6 +134,13 @@ class Nginx:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """The session's one Chromium, the same instance tests/browser uses."""
+    with shared_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="module")

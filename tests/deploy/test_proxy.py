@@ -4,6 +4,7 @@ OpenAPI page works, and in real Chromium the search page, its document dialog an
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import httpx
@@ -31,7 +32,7 @@ def _own_copies(client: httpx.Client) -> list[dict]:
 
 
 def test_links_through_the_proxy_start_with_the_public_url(proxied: tuple[Nginx, Serve]) -> None:
-    nginx, _ = proxied
+    nginx, serve = proxied
     public = f"{nginx.url}/kb"
     with httpx.Client(base_url=nginx.url, timeout=120) as client:
         own = _own_copies(client)
@@ -43,6 +44,17 @@ def test_links_through_the_proxy_start_with_the_public_url(proxied: tuple[Nginx,
         assert urls and all(url == f"{public}/documents/{document}/file" for url in urls)
         # The link works through the proxy.
         assert client.get(urls[0]).status_code == 200
+        # An evidence pack downloaded through the proxy cites the same public address.
+        for principle in range(1, 11):
+            params = {"principle": principle, "document": document}
+            if client.get("/kb/evidence", params=params).json()["groups"]:
+                break
+        else:
+            pytest.fail(f"no principle has evidence in {document}")
+        pack = client.get("/kb/evidence", params={**params, "format": "md"})
+        assert pack.status_code == 200
+        assert f"{public}/documents/{document}/file" in pack.text
+        assert f":{serve.port}" not in pack.text
 
 
 def test_openapi_and_docs_work_under_the_sub_path(proxied: tuple[Nginx, Serve]) -> None:
@@ -88,6 +100,12 @@ def test_the_search_page_works_under_the_sub_path(proxied: tuple[Nginx, Serve], 
     expect(dialog.get_by_role("link", name="Open the document")).to_have_attribute("href", details["url"])
     assert any(urlsplit(url).path == "/kb/search" for url in requests)
     assert any(urlsplit(url).path == "/kb/principles" for url in requests)
+    # Evidence-pack downloads link under /kb/ too.
+    page.keyboard.press("Escape")
+    page.select_option("#f-principle", "5")
+    expect(page.locator("[data-format=md]")).to_have_attribute("href", re.compile(r"^/kb/evidence\?principle=5&"))
+    download = httpx.get(nginx.url + (page.locator("[data-format=md]").get_attribute("href") or ""), timeout=120)
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/markdown")
     assert _outside(requests, nginx) == []
 
 
