@@ -79,7 +79,7 @@ def test_a_pack_groups_the_strongest_tagged_passages_by_project(
         assert set(group) == {"document_id", "title", "lead_council", "year", "passages"}
         assert 1 <= len(group["passages"]) <= 3
         for item in group["passages"]:
-            assert set(item) == {"passage_id", "text", "score", "citation"}
+            assert set(item) == {"passage_id", "text", "score", "citation", "ocr"}
             meta = table.metas[row_of[item["passage_id"]]]
             assert 5 in meta["principles"], "every passage in the pack is tagged with the principle"
             assert item["text"] == table.texts[row_of[item["passage_id"]]]

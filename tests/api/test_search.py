@@ -17,6 +17,7 @@ RESULT_KEYS = {
     "principles",
     "citation",
     "heading_path",
+    "ocr",
     "role",
     "also_in",
     "also_in_document",
@@ -31,6 +32,7 @@ CITATION_KEYS = {
     "page_end",
     "url",
     "label",
+    "unit",
     "inferred_fields",
 }
 BEYOND = "Beyond Asset Transfer: harnessing community asset transfer to create stronger local communities"
@@ -96,6 +98,7 @@ def test_a_search_answers_cited_passages_in_the_contract_shape(http: httpx.Clien
         "page_end": page,
         "url": f"{live_server.url}/documents/beyond-asset-transfer/file#page={page}",
         "label": f"{BEYOND} (Newcastle City Council, 2021), p. {page}",
+        "unit": "page",
         "inferred_fields": [],
     }
     assert "<mark>" in body["results"][0]["snippet"]

@@ -22,7 +22,7 @@ from ccin.cli import cli
 from evaluations.reliability import documents_committed
 from ingest.catalogue import Catalogue, document_id_for
 from ingest.chunk import ChunkParams
-from ingest.extract import EXTRACTORS, ExtractionBudget
+from ingest.extract import EXTRACTORS, ExtractionBudget, ExtractOptions
 from ingest.pipeline import Ingestor
 from kb.knowledge_base import KnowledgeBase
 from kb.snapshot_files import read_snapshot
@@ -491,6 +491,7 @@ def test_a_tokenizer_change_changes_the_settings_fingerprint(tmp_path: Path, mon
     """The tagger's word head reads stems, so a new tokenizer must re-ingest every document."""
     ingestor = Ingestor.__new__(Ingestor)
     ingestor.params = ChunkParams()
+    ingestor.options = ExtractOptions()
     before = ingestor.settings_fingerprint()
     monkeypatch.setattr("ingest.pipeline.TOKENIZER_VERSION", "another-tokenizer")
     assert ingestor.settings_fingerprint() != before
