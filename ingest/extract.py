@@ -72,7 +72,8 @@ def extractor_for(path: Path) -> Callable[[Path], Extraction]:
 
 
 def extract(path: Path, options: ExtractOptions | None = None) -> Extraction:
-    """Read one file in this process, unbounded (what the worker runs)."""
+    """Read one file in this process, unbounded (what the worker runs). The PDF reader takes the OCR options;
+    the others read the file alone."""
     extractor = extractor_for(path)
     if extractor is extract_pdf:
         return extract_pdf(path, (options or ExtractOptions()).ocr)

@@ -160,6 +160,14 @@ def test_ocr_starts_no_page_once_its_time_is_spent(tmp_path: Path) -> None:
     ]
 
 
+def test_the_worker_gives_ocr_three_quarters_of_the_time_budget() -> None:
+    assert BudgetedExtractor(ExtractionBudget(seconds=40)).options.ocr.seconds == 30
+    tighter = ExtractOptions(ocr=OcrOptions(seconds=5))
+    assert BudgetedExtractor(ExtractionBudget(seconds=40), tighter).options.ocr.seconds == 5
+    off = ExtractOptions(ocr=OcrOptions(enabled=False))
+    assert BudgetedExtractor(ExtractionBudget(seconds=40), off).options.ocr.enabled is False
+
+
 def test_a_picture_without_words_is_reported_as_such(tmp_path: Path) -> None:
     from tests.pdfs import mixed_scan_pdf
 
