@@ -34,6 +34,7 @@ from kb.passage import DocumentMeta, Passage
 from kb.roles import ROLE_RULE
 
 PIPELINE_VERSION = "2"  # 2: document-level principles stored with each document
+TAG_BATCH = 256  # passages tagged at a time (pipeline memory does not grow with the document)
 
 
 @dataclass
@@ -158,7 +159,14 @@ class Ingestor:
         started = time.perf_counter()
         embeddings = embedder.embed_passages(texts)
         stages["embed"] = time.perf_counter() - started
-        tagged = tagger_for(embedder).tag(passages, embeddings)
+        tagger = tagger_for(embedder)
+        # In batches: the tagger's word head holds a dense row of its whole vocabulary per passage (about
+        # 110 KB each), 650 MB at once for the 5,813 passages of a 5 MB report; a batch is bounded.
+        tagged = [
+            passage
+            for start in range(0, len(passages), TAG_BATCH)
+            for passage in tagger.tag(passages[start : start + TAG_BATCH], embeddings[start : start + TAG_BATCH])
+        ]
         principles = document_tagger_for(embedder).principles(tagged, embeddings)
         stages["tag"] = time.perf_counter() - started - stages["embed"]
         started = time.perf_counter()
