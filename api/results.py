@@ -142,8 +142,9 @@ def citation(meta: dict[str, Any], catalogue_url: str | None, base_url: str = ""
 
 
 def _section_label(section: int, section_end: int, heading_path: list[str]) -> str:
-    """", section 3 (Findings)" when the passage lies in one section whose heading is known, else ", § 3" or
-    ", §§ 3–4". A section starts at a top-level heading (ingest/docx.py), so the path's first heading is its."""
+    """The label's place for a Word document: ", section 3 (Findings)" for one section whose heading is known,
+    else ", § 3" or ", §§ 3–4". A section starts at a top-level heading (ingest/docx.py), so the path's first
+    heading is the section's."""
     if section_end != section:
         return f", §§ {section}–{section_end}"
     return f", section {section} ({heading_path[0]})" if heading_path else f", § {section}"

@@ -243,7 +243,7 @@ def _tables(page: pymupdf.Page, number: int) -> tuple[list[_Line], list[tuple[fl
     drawn = pymupdf.Rect()
     for drawing in drawings:
         drawn |= drawing["rect"]
-    for table in page.find_tables(clip=drawn + (-2, -2, 2, 2), strategy="lines", use_layout=False).tables:
+    for table in page.find_tables(clip=drawn + pymupdf.Rect(-2, -2, 2, 2), strategy="lines", use_layout=False).tables:
         if len(table.rows) < 2 or table.col_count < 2:
             continue
         x0, y0, x1, y1 = table.bbox

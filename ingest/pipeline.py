@@ -235,8 +235,7 @@ def _mark_ocr(passages: list[Passage], ocr_pages: list[int]) -> list[Passage]:
     if not pages:
         return passages
     return [
-        p.model_copy(update={"ocr": True}) if pages.intersection(range(p.page, p.page_end + 1)) else p
-        for p in passages
+        p.model_copy(update={"ocr": True}) if pages.intersection(range(p.page, p.page_end + 1)) else p for p in passages
     ]
 
 
