@@ -48,7 +48,13 @@
 				el( SelectControl, { label: __( 'Principle', 'ccin-search' ), value: attributes.principle ? String( attributes.principle ) : '', options: principles, onChange: number( 'principle' ) } ),
 				el( TextControl, { label: __( 'Placeholder', 'ccin-search' ), value: attributes.placeholder, onChange: set( 'placeholder' ) } ),
 				el( TextControl, { label: __( 'Council', 'ccin-search' ), value: attributes.council, onChange: set( 'council' ) } ),
-				el( TextControl, { label: __( 'API address (empty: the site setting)', 'ccin-search' ), type: 'url', value: attributes.api, onChange: set( 'api' ) } )
+				el( TextControl, {
+					label: __( 'API address', 'ccin-search' ),
+					type: 'url',
+					value: attributes.api,
+					help: __( 'Empty for the site setting. Another address is used only if Settings → CCIN Search allows it.', 'ccin-search' ),
+					onChange: set( 'api' ),
+				} )
 			),
 			el(
 				PanelBody,

@@ -163,7 +163,7 @@ function ccin_search_sanitize_options( $input ) {
 	}
 
 	if ( isset( $input['k'] ) ) {
-		$k = ccin_search_clean_int( $input['k'], 1, 50 );
+		$k = '' === trim( (string) $input['k'] ) ? 5 : ccin_search_clean_int( $input['k'], 1, 50 );
 		if ( null !== $k ) {
 			$clean['k'] = $k;
 		} else {
