@@ -58,17 +58,16 @@ _COUNCIL = re.compile(
     r"(?:City|Borough|District|County|Town|Parish|Metropolitan Borough)?\s*Council\b"
 )
 # The first word of "X: y" headings that are parts of a document, not places ("Step 2: …", "Myth 4: …").
-_GENERIC_WORDS = """a an the our your their this these what why how who when where which step steps part parts
-    myth myths card
-    cards pilot pilots finding findings lever levers method methods methodology context problem challenge case
-    worked appendix annex stage stages phase phases theme themes section chapter module modules option options
-    principle principles question questions lesson lessons tool tools table figure box note notes key aim aims
-    goal goals objective objectives route routes recommendation recommendations example examples strand strands
-    day days week weeks year years lab project programme program fund funding risk risks part one two three four
-    five six seven eight nine ten first second third fourth fifth next summary background introduction foreword
-    conclusion conclusions glossary definition definitions quick checklist template issue issues area areas
-    tier priority priorities test tests model models evidence results outcome outcomes impact data pillar
-    pillars sources resources further useful more"""
+_GENERIC_WORDS = """a an the our your their this these what why how who when where which step steps part parts myth
+    myths card cards pilot pilots finding findings lever levers method methods methodology context problem challenge
+    case worked appendix annex stage stages phase phases theme themes section chapter module modules option options
+    principle principles question questions lesson lessons tool tools table figure box note notes key aim aims goal
+    goals objective objectives route routes recommendation recommendations example examples strand strands day days
+    week weeks year years lab project programme program fund funding risk risks part one two three four five six
+    seven eight nine ten first second third fourth fifth next summary background introduction foreword conclusion
+    conclusions glossary definition definitions quick checklist template issue issues area areas tier priority
+    priorities test tests model models evidence results outcome outcomes impact data pillar pillars sources
+    resources further useful more"""
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 _PLACE_HEADING = re.compile(r"^(?P<place>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|upon|on|of|the)){0,3})\s*:\s+\S")
 _COUNCIL_AFTER = r"(?:\s+(?:City|Borough|District|County|Town|Parish|Metropolitan Borough))?\s+Council\b"
