@@ -308,7 +308,9 @@ def _reliability(reliability: dict[str, Any]) -> list[str]:
         if bad[key]:
             lines += [f"{label}: " + "; ".join(bad[key]) + ".", ""]
     growth = reliability["linear_growth"]
-    lines.append("Extraction + chunking time (s, best of runs) at 1×, 4× and 16× the size; linear is t(16×)/t(1×) ≈ 16")
+    lines.append(
+        "Extraction + chunking time (CPU s, best of runs) at 1×, 4× and 16× the size; linear is t(16×)/t(1×) ≈ 16"
+    )
     lines.append("")
     lines += _table(
         ["input", "1× size", "1×", "4×", "16×", "t(16×)/t(1×)"],
