@@ -13,6 +13,7 @@
  *   target       where result links open: _self (default) or _blank / a window name
  *   label        accessible name of the input (default "Search CCIN policy reports")
  *   query        initial query, searched when the element connects
+ *   offset       initial offset of that first search (a shared address of a later page opens on that page)
  *   variant      "page": full-page results, no chips, "About this document" buttons
  *   council, year-from, year-to, type   passed to /search as council, year_from, year_to, type
  *   group        passed to /search as group: document (default: one result per document, with up to two
@@ -219,6 +220,8 @@ class CcinSearch extends HTMLElement {
     this._sync();
     const q = this.getAttribute('query');
     if (q != null && !this._e.q.value) this._set(q);
+    const offset = Number.parseInt(this.getAttribute('offset') || '', 10);
+    if (offset > 0 && offset < 10000) this._offset = offset;
     if (this.query.length >= 2) this._run();
   }
 

@@ -408,6 +408,29 @@ def test_next_and_previous_page_with_the_same_k_and_filters(search_page: Page, a
     expect(following).to_be_visible()
 
 
+def test_a_later_page_is_kept_in_the_address_and_a_new_query_starts_again_at_the_first(
+    page: Page, app_server: LiveServer
+) -> None:
+    query, offset = "community", 5
+    total = _body(app_server, q=query)["total"]
+    assert total > offset
+    _open(page, f"{app_server.url}/?q={query}&offset={offset}")
+    expect(page.locator(STATUS)).to_have_text(_status(total, query, offset + 1, min(offset + 10, total)))
+    expected = _body(app_server, q=query, offset=offset)["results"]
+    expect(page.locator("ccin-search .title")).to_have_text([r["citation"]["title"] for r in expected])
+    assert parse_qs(urlsplit(page.url).query) == {"q": [query], "offset": [str(offset)]}
+
+    page.locator("ccin-search [part~=previous]").click()
+    expect(page.locator(STATUS)).to_have_text(_status(total, query, 1, min(10, total)))
+    expect(page).to_have_url(f"{app_server.url}/?q={query}")
+
+    _open(page, f"{app_server.url}/?q={query}&offset={offset}")
+    expect(page.locator(STATUS)).to_have_text(_status(total, query, offset + 1, min(offset + 10, total)))
+    page.locator("ccin-search input").fill("community energy")
+    expect(page).to_have_url(re.compile(r"q=community\+energy"))
+    assert "offset" not in parse_qs(urlsplit(page.url).query)
+
+
 def test_markup_in_a_query_or_council_shows_as_text_in_the_notes_and_filters(
     search_page: Page, app_server: LiveServer
 ) -> None:
