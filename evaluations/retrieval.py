@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import itertools
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from evaluations.data import Query, load_queries
 from evaluations.metrics import document_grades, document_ndcg, gains, mrr, ndcg, recall
@@ -22,6 +24,8 @@ from kb.knowledge_base import KnowledgeBase
 from kb.listing import listing
 from kb.retrieve import DEFAULT_FUSION, DEFAULT_RERANK, NO_RERANK, Hit, Retriever
 from kb.roles import NAVIGATION_ROLES
+
+T = TypeVar("T")
 
 K = 20
 NAVIGATION_DEPTH = 5
@@ -126,14 +130,7 @@ def tune_fusion(kb: KnowledgeBase, dev: list[Query]) -> tuple[Fusion, list[dict[
         for k in (10.0, 60.0):
             grid.append(Fusion("rrf", bm25_w, dense_w, phrase_w, k, power))
         grid.append(Fusion("convex", bm25_w, dense_w, phrase_w, coverage_power=power))
-    trials = []
-    best, best_score = DEFAULT_FUSION, -1.0
-    for fusion in grid:
-        score = Hybrid(kb, fusion, rerank=NO_RERANK).score(dev).ndcg10
-        trials.append({"fusion": fusion.__dict__, "dev_nDCG@10": round(score, 4)})
-        if score > best_score + 1e-9:
-            best, best_score = fusion, score
-    return best, trials
+    return _best_on_dev(grid, DEFAULT_FUSION, "fusion", lambda fusion: Hybrid(kb, fusion, rerank=NO_RERANK).score(dev))
 
 
 def tune_rerank(kb: KnowledgeBase, fusion: Fusion, dev: list[Query]) -> tuple[Rerank, list[dict[str, object]]]:
@@ -145,13 +142,18 @@ def tune_rerank(kb: KnowledgeBase, fusion: Fusion, dev: list[Query]) -> tuple[Re
             (1.0, 0.8, 0.6), (1.0, 1.2, 1.6), (1.0, 1.5, 2.0), (0.0, 0.1, 0.2, 0.3)
         )
     ]
-    trials = []
-    best, best_score = NO_RERANK, -1.0
-    for rerank in grid:
-        score = Hybrid(kb, fusion, rerank=rerank).score(dev).ndcg10
-        trials.append({"rerank": rerank.__dict__, "dev_nDCG@10": round(score, 4)})
-        if score > best_score + 1e-9:
-            best, best_score = rerank, score
+    return _best_on_dev(grid, NO_RERANK, "rerank", lambda rerank: Hybrid(kb, fusion, rerank=rerank).score(dev))
+
+
+def _best_on_dev(grid: list[T], fallback: T, name: str, score: Callable[[T], Any]) -> tuple[T, list[dict[str, object]]]:
+    """The grid's first setting with the best development nDCG@10 (`fallback` for an empty grid), and every trial."""
+    trials: list[dict[str, object]] = []
+    best, best_score = fallback, -1.0
+    for setting in grid:
+        ndcg = score(setting).ndcg10
+        trials.append({name: setting.__dict__, "dev_nDCG@10": round(ndcg, 4)})
+        if ndcg > best_score + 1e-9:
+            best, best_score = setting, ndcg
     return best, trials
 
 

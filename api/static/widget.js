@@ -190,11 +190,11 @@ const HTML = `<style>${CSS}</style><div id="box" class="box" part="container" ro
 <button id="x" class="clear" part="clear" type="button" aria-label="Clear search" hidden>✕</button></div>
 <div id="chips" class="chips" part="chips" role="group" aria-label="Filter by principle" hidden></div>
 <div id="st" class="status" part="status" role="status" aria-live="polite"></div>
-<div id="notes" class="notes" part="notes"></div>
+<div id="notes" class="notes" part="notes" aria-live="polite"></div>
 <ul id="lb" role="listbox" part="listbox" aria-label="Search results" hidden></ul>
 <nav id="pager" class="pager" part="pager" aria-label="Result pages">
-<button id="prev" class="prev" part="previous" type="button" hidden>← Previous</button>
-<button id="next" class="next" part="next" type="button" hidden>Next →</button></nav></div>`;
+<button id="prev" class="prev" part="previous" type="button" hidden><span aria-hidden="true">← </span>Previous</button>
+<button id="next" class="next" part="next" type="button" hidden>Next<span aria-hidden="true"> →</span></button></nav></div>`;
 
 const FILTER_ATTRS = ['query', 'k', 'principle', 'api', 'mode', 'council', 'year-from', 'year-to', 'type', 'passage-role', 'group', 'interpret'];
 

@@ -516,3 +516,49 @@ def test_markup_in_a_query_or_council_name_stays_text_in_the_notes(widget_page: 
     )
     assert_no_markup_ran(widget_page)
     assert alerts == []
+
+
+FOCUSED_PART = "el => el.shadowRoot.activeElement ? el.shadowRoot.activeElement.getAttribute('part') : null"
+
+
+def _tab_to(page: Page, part: str, presses: int = 60) -> None:
+    """Press Tab from the search box until the widget's control with this part has focus, as a keyboard user
+    would; fails if it is never reached."""
+    widget = page.locator("ccin-search")
+    page.locator("ccin-search input").focus()
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if widget.evaluate(FOCUSED_PART) == part:
+            return
+    raise AssertionError(f"Tab never reached the {part!r} control")
+
+
+def test_the_new_controls_work_from_the_keyboard_and_are_announced(widget_page: Page, app_server: LiveServer) -> None:
+    body = _api_body(app_server.url, q=QUERY, k=5)
+    assert body["total"] > 5
+    _search(widget_page, QUERY)
+    expect(widget_page.locator(STATUS)).to_have_text(_status(body["total"], QUERY, last=5))
+    pager = widget_page.get_by_role("navigation", name="Result pages")
+    expect(pager.get_by_role("button", name="Next", exact=True)).to_be_visible()  # the arrow is not read out
+    _tab_to(widget_page, "next")
+    widget_page.keyboard.press("Enter")
+    expect(widget_page.locator(STATUS)).to_have_text(_status(body["total"], QUERY, 6, min(10, body["total"])))
+    assert widget_page.locator("ccin-search").evaluate(FOCUSED_PART) in ("next", "previous")  # focus stays on the pager
+    _tab_to(widget_page, "previous")
+    widget_page.keyboard.press("Space")
+    expect(widget_page.locator(STATUS)).to_have_text(_status(body["total"], QUERY, last=5))
+
+    query, _, says, undo = INTERPRETED[0]
+    widget_page.locator("ccin-search input").fill(query)
+    line = widget_page.locator("ccin-search [part~=interpreted]")
+    expect(line).to_have_text(f"{says} — Search all {undo} instead")
+    notes = widget_page.locator("ccin-search [part=notes]")
+    expect(notes).to_have_attribute("aria-live", "polite")  # what the query was read as is announced
+    with widget_page.expect_request(lambda r: "/search?" in r.url) as request:
+        _tab_to(widget_page, "search-as-typed")
+        widget_page.keyboard.press("Enter")
+    assert parse_qs(urlsplit(request.value.url).query)["interpret"] == ["false"]
+    expect(widget_page.locator("ccin-search [part~=as-typed]")).to_have_text("Searched as typed.")
+
+    widget_page.locator("ccin-search input").fill(WEAK_QUERY)
+    expect(notes.locator("[part~=weak-match]")).to_contain_text("No close match")  # inside the live region
