@@ -215,3 +215,19 @@ def test_search_parameters_are_documented_with_their_limits(openapi: dict) -> No
 def test_the_file_route_documents_every_format_it_serves(openapi: dict) -> None:
     content = openapi["paths"]["/documents/{document_id}/file"]["get"]["responses"]["200"]["content"]
     assert {"application/pdf", "text/html", "text/markdown", "text/plain"} <= set(content)
+
+
+def test_the_service_runs_matrix_products_on_one_blas_thread(tmp_path: Path) -> None:
+    """Concurrent requests on few cores: a product split over threads waits for a busy core (ccin/app.py)."""
+    code = (
+        "from pathlib import Path; from threadpoolctl import threadpool_info; "
+        "from ccin.app import service_app; from ccin.settings import load_settings; "
+        "before = max(i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'); "
+        f"service_app(load_settings(data_dir=Path({str(tmp_path / 'data')!r}))); "
+        "after = {i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'}; "
+        "print(before, sorted(after))"
+    )
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "2", "OMP_NUM_THREADS": "2"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300, check=True)
+    assert out.stdout.split()[0] == "2"  # the library would use two threads on its own
+    assert out.stdout.strip().endswith("[1]")
