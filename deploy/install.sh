@@ -62,6 +62,10 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+# Absolute paths from here on: the model step below runs from / (make setup passes --venv .venv).
+case "$venv" in /*) ;; *) venv="$PWD/$venv" ;; esac
+case "$model_cache" in "" | /*) ;; *) model_cache="$PWD/$model_cache" ;; esac
+
 [ -f "$source_dir/pyproject.toml" ] || die "no pyproject.toml in $source_dir (use --source)"
 case "$extras" in
     *[!a-z0-9,_-]*) die "--extras takes names separated by commas, e.g. dev or dev,llama (got '$extras')" ;;

@@ -335,8 +335,9 @@ def test_install_script_installs_a_working_ccin_and_a_second_run_changes_nothing
         else:
             shutil.copy2(origin, source / name)
     venv, cache = tmp_path / "venv", tmp_path / "cache"
-    command = [str(source / "deploy" / "install.sh"), "--venv", str(venv), "--model-cache", str(cache)]
-    first = subprocess.run(command, capture_output=True, text=True)
+    # Relative paths, as `make setup` passes them (--venv .venv): the script makes them absolute.
+    command = [str(source / "deploy" / "install.sh"), "--venv", "venv", "--model-cache", "cache"]
+    first = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
     assert first.returncode == 0, first.stderr[-3000:]
     assert f"installed ccin-kb into {venv}" in first.stdout
     exported = list(cache.glob("ccin-kb/onnx/*/model.onnx"))
@@ -359,7 +360,7 @@ def test_install_script_installs_a_working_ccin_and_a_second_run_changes_nothing
     installed = sorted(p.name for p in (venv / "lib").glob("python3*/site-packages/*"))
     export_stamp = exported[0].stat().st_mtime_ns
 
-    second = subprocess.run(command, capture_output=True, text=True)
+    second = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
     assert second.returncode == 0, second.stderr[-3000:]
     assert "pip steps skipped" in second.stdout
     assert sorted(p.name for p in (venv / "lib").glob("python3*/site-packages/*")) == installed
