@@ -21,7 +21,7 @@ from typing import cast
 
 import numpy as np
 
-from ccin.app import knowledge_base
+from ccin.app import extract_options, extraction_budget, knowledge_base
 from ccin.settings import load_settings
 from ingest.chunk import ChunkParams
 from ingest.discovery import load_catalogue
@@ -51,18 +51,20 @@ def percentiles(samples: list[float]) -> dict[str, float]:
 
 
 def ingest_throughput(files: list[Path] | None = None, embedder: str = "auto") -> dict[str, object]:
-    """End-to-end ingest (extract + chunk + embed + tag + index) into a fresh directory, then embedding alone
+    """End-to-end ingest (extract + chunk + embed + tag + index) into a fresh directory, as `ccin ingest` runs it
+    (files read in the budgeted worker process, the next while the current one is embedded), then embedding alone
     for the very same passage texts with the same model: the difference is the indexing overhead. `embedder`
     is the backend (`CCIN_EMBEDDER`)."""
     catalogue = load_catalogue(None, [CORPUS])
     paths = files or [CORPUS]
     with tempfile.TemporaryDirectory() as directory:
-        kb = knowledge_base(load_settings(data_dir=Path(directory), query_log=False, embedder=embedder))
+        settings = load_settings(data_dir=Path(directory), query_log=False, embedder=embedder)
+        kb = knowledge_base(settings)
         kb.embedder.embed_passages(["warm-up"])
         from ingest.tagger import tagger_for
 
         tagger_for(kb.embedder)
-        ingestor = Ingestor(kb, catalogue, ChunkParams())
+        ingestor = Ingestor(kb, catalogue, ChunkParams(), extraction_budget(settings), extract_options(settings))
         report = ingestor.run(paths)
         started = time.perf_counter()
         table = kb.save_snapshot()

@@ -107,8 +107,13 @@ def _max_seq_length(model_dir: Path, tokenizer_limit: int) -> int:
 
 
 class OnnxEmbedder:
-    """The packaged model run by ONNX Runtime on the CPU. Passages are encoded in batches of similar length
-    (less padding) and returned in input order; queries share `QueryCache` with the PyTorch embedder."""
+    """The packaged model run by ONNX Runtime on the CPU. Passages are encoded in small batches of similar length
+    and returned in input order; queries share `QueryCache` with the PyTorch embedder.
+
+    Four to a batch: a document's passages vary from a dozen tokens to the 256-token limit, and a batch pads every
+    row to its longest, so wide batches pay for padding. Embedding the sample corpus document by document
+    (604 passages, 2 cores) took 20.4 s in batches of 32, 16.4 s of 16, 14.2 s of 8 and 12.8 s of 4, the same as
+    one length-sorted pass over the whole corpus (12.6 s); batches of 2 gained nothing more."""
 
     def __init__(
         self,
@@ -117,7 +122,7 @@ class OnnxEmbedder:
         *,
         cache_dir: Path | None = None,
         cache_size: int = 1024,
-        batch_size: int = 32,
+        batch_size: int = 4,
         threads: int | None = None,
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

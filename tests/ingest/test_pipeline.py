@@ -323,6 +323,9 @@ def test_bad_input_batch_via_the_cli_reports_each_file_and_indexes_the_rest(tmp_
         "inferred; page 2 has no text layer (scanned image) and OCR found no text on it)",
     ]
     assert len(lines) == len(failed) + 3
+    # Files are read several ahead of the one being indexed; each is still reported once, in discovery order.
+    reported = [line.split()[1] for line in lines[:-1]]
+    assert reported == sorted(reported) and len(set(reported)) == len(reported)
     assert lines[-1].startswith("2 indexed, 0 unchanged, 10 failed · 6 pages, 3 passages in ")
     assert [d.meta.id for d in knowledge_base(make_settings(data)).registry.all()] == ["good", "mixed"]
 
