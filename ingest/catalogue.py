@@ -84,6 +84,7 @@ class Catalogue:
 
 
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?!\d+(?:[/?#]|$))")  # "host:8080/x" is a port
+_PORT_RE = re.compile(r"(?::[0-9]+)?")
 _HOST_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 
 
@@ -103,9 +104,11 @@ def checked_url(value: object, assume_https: bool = False) -> str:
         raise ValueError(f"only http(s) addresses are allowed, not {value!r}")
     parts = urlsplit(url)
     host = parts.hostname or ""
+    netloc = parts.netloc.lower()
     if (
         any(ch.isspace() or ch in "\"'<>`" for ch in url)
-        or not parts.netloc.lower().startswith(host)
+        or not netloc.startswith(host)
+        or not _PORT_RE.fullmatch(netloc[len(host) :])  # nothing after the host but a port ("…:55*" is refused)
         or not _HOST_RE.match(host)
     ):
         raise ValueError(f"not a valid web address: {value!r}")

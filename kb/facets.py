@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TypeVar
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from kb.listing import Card
@@ -41,26 +42,25 @@ class Facets(BaseModel):
 
 
 def count_facets(table: Snapshot, cards: list[Card]) -> Facets:
-    """Counts over `cards`, most common first (ties by value; years newest first)."""
-    principles: Counter[int] = Counter()
-    councils: Counter[str] = Counter()
-    years: Counter[int] = Counter()
-    types: Counter[str] = Counter()
-    roles: Counter[str] = Counter(str(table.role[card.hit.row]) for card in cards)
-    for card in cards:
-        meta = table.metas[card.hit.row]
-        principles.update({int(p) for row in card.rows for p in table.metas[row].get("principles") or []})
-        if meta.get("lead_council"):
-            councils[str(meta["lead_council"])] += 1
-        if int(table.year[card.hit.row]) >= 0:
-            years[int(table.year[card.hit.row])] += 1
-        if meta.get("type"):
-            types[str(meta["type"])] += 1
+    """Counts over `cards`, most common first (ties by value; years newest first). From the snapshot's columns:
+    a card's principles are the OR of its rows' principle bits, one numpy pass for all cards (counting them
+    from each row's metadata was a fifth of a search's own time)."""
+    if not cards:
+        return Facets()
+    shown = np.fromiter((card.hit.row for card in cards), dtype=np.int64, count=len(cards))
+    covered = np.fromiter((row for card in cards for row in card.rows), dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum([len(card.rows) for card in cards[:-1]], dtype=np.int64)))
+    bits = np.bitwise_or.reduceat(table.principle_bits[covered], starts)
+    principles = Counter({p: int(np.count_nonzero(bits & (1 << p))) for p in NAMES})
+    councils = Counter(str(c) for row in shown.tolist() if (c := table.metas[row].get("lead_council")))
+    years = Counter(y for y in table.year[shown].tolist() if y >= 0)
+    types = Counter(t for t in table.doc_type[shown].tolist() if t)
+    roles = Counter(str(r) for r in table.role[shown].tolist())
     return Facets(
-        principle=[FacetCount(value=p, count=n, label=NAMES[p]) for p, n in _ordered(principles)],
+        principle=[FacetCount(value=p, count=n, label=NAMES[p]) for p, n in _ordered(principles) if n],
         council=[FacetCount(value=c, count=n) for c, n in _ordered(councils)],
         year=[FacetCount(value=y, count=n) for y, n in sorted(years.items(), key=lambda item: -item[0])],
-        type=[FacetCount(value=t, count=n) for t, n in _ordered(types)],
+        type=[FacetCount(value=str(t), count=n) for t, n in _ordered(types)],
         role=[FacetCount(value=r, count=n) for r, n in _ordered(roles)],
     )
 

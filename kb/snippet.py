@@ -16,26 +16,26 @@ _WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 
 
 def make_snippet(text: str, query: str, width: int = 280) -> str:
-    terms = set(tokenize(query))
-    words = list(_WORD_RE.finditer(text))
-    hits = [m for m in words if not terms.isdisjoint(_word_terms(m.group(0).lower()))]
+    spans, positions = _term_positions(text)
+    at = sorted({i for term in set(tokenize(query)) for i in positions.get(term, ())})
+    hits = [spans[i] for i in at]
     start, end = _window(text, hits, width)
     pieces: list[str] = []
     cursor = start
     open_mark = False
-    for match in hits:
-        if match.start() < start or match.end() > end:
+    for hit_start, hit_end in hits:
+        if hit_start < start or hit_end > end:
             continue
-        gap = text[cursor : match.start()]
+        gap = text[cursor:hit_start]
         if open_mark and gap.strip() == "":
             pieces.append(html.escape(gap))
         else:
             if open_mark:
                 pieces.append("</mark>")
             pieces.append(html.escape(gap) + "<mark>")
-        pieces.append(html.escape(match.group(0)))
+        pieces.append(html.escape(text[hit_start:hit_end]))
         open_mark = True
-        cursor = match.end()
+        cursor = hit_end
     if open_mark:
         pieces.append("</mark>")
     pieces.append(html.escape(text[cursor:end]))
@@ -43,20 +43,33 @@ def make_snippet(text: str, query: str, width: int = 280) -> str:
     return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
 
 
+@lru_cache(maxsize=1024)  # about 30 KB a passage
+def _term_positions(text: str) -> tuple[list[tuple[int, int]], dict[str, list[int]]]:
+    """The spans of a passage's words, and for each index term the words that carry it. Cached by passage:
+    results recur across searches, and reading every word of ten passages was most of a search's own time
+    (0.65 of 2.4 ms); with the index a snippet looks up only the query's terms. Callers must not change them."""
+    spans: list[tuple[int, int]] = []
+    positions: dict[str, list[int]] = {}
+    for i, match in enumerate(_WORD_RE.finditer(text)):
+        spans.append(match.span())
+        for term in _word_terms(match.group(0).lower()):
+            positions.setdefault(term, []).append(i)
+    return spans, positions
+
+
 @lru_cache(maxsize=100_000)
 def _word_terms(word: str) -> frozenset[str]:
-    """The index terms of one word of a passage. Cached: a snippet reads every word of each result, and the same
-    words recur across passages and queries, so tokenizing them again was most of a search's own time."""
+    """The index terms of one word (the same words recur across passages)."""
     return frozenset(tokenize(word))
 
 
-def _window(text: str, hits: list[re.Match[str]], width: int) -> tuple[int, int]:
+def _window(text: str, hits: list[tuple[int, int]], width: int) -> tuple[int, int]:
     if len(text) <= width:
         return 0, len(text)
     best_start, best_count = 0, -1
-    for hit in hits:
-        begin = max(0, hit.start() - width // 4)
-        count = len({h.group(0).lower() for h in hits if begin <= h.start() and h.end() <= begin + width})
+    for hit_start, _ in hits:
+        begin = max(0, hit_start - width // 4)
+        count = len({text[s:e].lower() for s, e in hits if begin <= s and e <= begin + width})
         if count > best_count:
             best_start, best_count = begin, count
     start = best_start

@@ -71,6 +71,10 @@ def test_entries_are_keyed_by_resolved_file_with_defaults(tmp_path: Path) -> Non
             "documents:\n  - file: a.pdf\n    url: https://user@evil.example/a.pdf\n",
             "entry 1 has a bad 'url': not a valid web address: 'https://user@evil.example/a.pdf'",
         ),
+        (  # a port that is not a number (found by the API fuzz test: the form's pattern refused it, this did not)
+            "documents:\n  - file: a.pdf\n    url: 'HTtP://9.2.uh.v.Iq.w:55*'\n",
+            "entry 1 has a bad 'url': not a valid web address: 'HTtP://9.2.uh.v.Iq.w:55*'",
+        ),
         (
             "documents:\n  - file: a.pdf\n    url: 42\n",
             "entry 1 has a bad 'url': expected an http(s) address, not 42",
