@@ -14,12 +14,15 @@ from api.options import ServiceOptions
 from api.ratelimit import RateLimiter, client_key
 from kb.knowledge_base import KnowledgeBase
 
+# The dependencies that only read the app's state are `async def`: FastAPI runs a plain `def` dependency in its
+# thread pool, a hand-off to another thread (and back) per dependency per request, for an attribute read.
 
-def get_kb(request: Request) -> KnowledgeBase:
+
+async def get_kb(request: Request) -> KnowledgeBase:
     return request.app.state.kb
 
 
-def get_options(request: Request) -> ServiceOptions:
+async def get_options(request: Request) -> ServiceOptions:
     return request.app.state.options
 
 
@@ -55,7 +58,7 @@ def _credentials_under_another_scheme(request: Request) -> bool:
     return bool(credentials)
 
 
-def base_url(request: Request) -> str:
+async def base_url(request: Request) -> str:
     """Where absolute links start: the configured public address, else the request's own (its root path
     included)."""
     public: str | None = request.app.state.options.public_url

@@ -5,6 +5,7 @@ The settings are read here, at the top, and passed down as plain values; kb, ing
 
 from __future__ import annotations
 
+import gc
 from functools import partial
 
 from fastapi import FastAPI
@@ -98,8 +99,18 @@ def one_blas_thread_per_request() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
+def fewer_garbage_collections() -> None:
+    """Collect cyclic garbage every 20,000 allocations instead of every 700. A search allocates thousands of
+    short-lived objects (candidates, cards, snippets) and each collection of the older generations walks the
+    whole heap (the passage table, the caches), holding the GIL while the other requests wait: at concurrency 8
+    on one worker (the sample corpus, two cores) p95 went from 83-88 ms to 53-54 ms and requests/s from
+    180-223 to 220-236. Reference counting still frees almost everything at once; only cycles wait longer."""
+    gc.set_threshold(20_000, 50, 100)
+
+
 def service_app(settings: Settings) -> FastAPI:
     one_blas_thread_per_request()
+    fewer_garbage_collections()
     app = create_app(knowledge_base(settings), service_options(settings))
     if settings.access_log != "off":
         app.add_middleware(AccessLog, mode=settings.access_log)  # outermost: it times the whole request

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages the product and its tests use, installed on a fresh machine (root):
 # Chromium (browser tests), Tesseract (OCR of image-only pages), nginx (the reverse proxy in the deployment tests),
-# WordPress with MariaDB and PHP (the plugin's end-to-end test). Skips apt when everything is already there.
+# WordPress with MariaDB and PHP (the plugin's end-to-end test), wrk (the API load benchmark's client). Skips apt
+# when everything is already there.
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,7 @@ packages=(
     tesseract-ocr tesseract-ocr-eng
     nginx
     wordpress php-cli php-mysql mariadb-server mariadb-client
+    wrk
 )
 missing=()
 for package in "${packages[@]}"; do

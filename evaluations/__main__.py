@@ -104,10 +104,11 @@ def main(argv: list[str] | None = None) -> int:
         files = [CORPUS / "pdfs" / "net-zero.pdf", CORPUS / "pdfs" / "sustainable-food.pdf"] if args.quick else None
         results["embedding_backends"] = embedding_backends(queries, files)
         sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
-        from ccin.app import one_blas_thread_per_request
+        from ccin.app import fewer_garbage_collections, one_blas_thread_per_request
         from evaluations.speed import dense_paths
 
         one_blas_thread_per_request()  # as `ccin serve` runs
+        fewer_garbage_collections()
         results["latency"] = query_latency(table, Retriever(kb.embedder), queries, sizes)
         results["dense_paths"] = dense_paths(kb, queries)
     if "load" in args.only:

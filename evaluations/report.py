@@ -242,15 +242,22 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
         )
     load = results.get("load")
     if load:
-        lines.append("**API load** (`ccin serve`, /search with unseen queries, embedding included)")
+        client = load.get("client", "python")
+        by = "`wrk`" if client == "wrk" else "a Python client (httpx threads) on the same cores"
+        lines.append(
+            f"**API load** (`ccin serve`, /search with unseen queries, embedding included; measured by {by}, "
+            "after a 3 s warm-up)"
+        )
         lines.append("")
         # Results saved before the worker dimension hold one server's levels at the top.
-        servers = load if all(k.endswith(("worker", "workers")) for k in load) else {"1 worker": load}
+        servers = {k: v for k, v in load.items() if k != "client"}
+        if not all(k.split(",")[0].endswith(("worker", "workers")) for k in servers):
+            servers = {"1 worker": servers}
         lines += _table(
-            ["workers", "concurrency", "p50 ms", "p95 ms", "p99 ms", "requests/s", "errors", "requests"],
+            ["server", "concurrency", "p50 ms", "p95 ms", "p99 ms", "requests/s", "errors", "requests"],
             [
                 [
-                    server.split()[0],
+                    server,
                     k.split()[-1],
                     v["p50_ms"],
                     v["p95_ms"],
@@ -263,6 +270,11 @@ def summary(context: dict[str, Any], results: dict[str, Any]) -> str:
                 for k, v in levels.items()
             ],
         )
+        torch, onnx = servers.get("1 worker, PyTorch"), servers.get("1 worker")
+        if torch and onnx and "concurrency 8" in torch and "concurrency 8" in onnx:
+            ratio = onnx["concurrency 8"]["requests_per_s"] / max(torch["concurrency 8"]["requests_per_s"], 1e-9)
+            lines.append(f"One worker at concurrency 8: ONNX Runtime serves {ratio:.2f}× the requests/s of PyTorch.")
+        lines.append("")
     reliability = results.get("reliability")
     if reliability:
         lines += _reliability(reliability)

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path, PurePath
 from typing import Annotated, Any, get_args
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from pydantic import ValidationError, WithJsonSchema
 
 from api.deps import KB, Admin, BaseURL, DocumentId, Options
@@ -37,8 +37,24 @@ def _sent_as(schema: dict[str, Any]) -> WithJsonSchema:
     return WithJsonSchema(schema)
 
 
+_UPLOAD_FIELDS = frozenset({"file", "title", "id", "year", "lead_council", "partners", "type", "url", "source_url"})
+
+
+async def each_field_once(request: Request) -> None:
+    """A form field sent twice is refused: FastAPI would keep the last value silently, so the document would be
+    stored with a title (or year, or address) its sender may not have meant (found by the API fuzz test)."""
+    form = await request.form()  # parsed once; FastAPI reads the same parsed form for the fields
+    repeated = sorted({key for key in form if key in _UPLOAD_FIELDS and len(form.getlist(key)) > 1})
+    if repeated:
+        raise InvalidQuery(f"each form field may be sent once: {', '.join(repeated)} came more than once")
+
+
 @router.post(
-    "/documents", response_model=DocumentOut, status_code=201, responses=error_responses(400, 409, 413, 415, 422)
+    "/documents",
+    response_model=DocumentOut,
+    status_code=201,
+    responses=error_responses(400, 409, 413, 415, 422),
+    dependencies=[Depends(each_field_once)],
 )
 def upload_document(
     kb: KB,

@@ -371,6 +371,15 @@ def test_bad_catalogue_fields_are_422_naming_the_problem(admin: httpx.Client, fi
     assert response.json() == {"error": {"code": "invalid_query", "message": message, "details": []}}
 
 
+def test_a_field_sent_twice_is_422_and_nothing_is_stored(admin: httpx.Client) -> None:
+    files = {"file": ("twice.pdf", pilot_pdf("Twice"), "application/pdf")}
+    data = {"title": ["First title", "Second title"], "id": "twice", "url": "https://a.example/x"}
+    response = admin.post("/admin/documents", headers=KEY, files=files, data=data)
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "each form field may be sent once: title came more than once"
+    assert admin.get("/documents/twice").status_code == 404
+
+
 def test_an_upload_without_a_title_or_file_is_422(admin: httpx.Client) -> None:
     response = admin.post("/admin/documents", headers=KEY, data={"year": "2020"})
     assert response.status_code == 422
