@@ -191,7 +191,12 @@ class DocumentOut(BaseModel):
     type: str | None = None
     url: str
     source_url: str | None = None
-    pages: int
+    pages: int = Field(
+        description="How many pages (a PDF) or sections (a Word document); 1 for a web page or text file."
+    )
+    unit: str | None = Field(
+        None, description="What `pages` counts: page (a PDF), section (a Word document) or null (no places to count)."
+    )
     passage_count: int
     principles_met: list[PrincipleMet]
     principles_declared: list[PrincipleRef] | None = Field(

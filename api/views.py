@@ -4,6 +4,7 @@ with the principles it meets and their evidence, the principle summaries, and de
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from api.results import SearchResponse, citation, document_file_url, search_response
 from api.schemas import (
@@ -72,6 +73,10 @@ def declared(meta: DocumentMeta) -> list[PrincipleRef] | None:
     return [PrincipleRef(id=pid, name=NAMES[pid]) for pid in meta.principles_declared]
 
 
+# What a document's `pages` count, by its stored file's kind (as its citations place passages).
+UNITS = {".pdf": "page", ".docx": "section"}
+
+
 def document_out(kb: KnowledgeBase, document: IndexedDocument, base: str) -> DocumentOut:
     meta = document.meta
     return DocumentOut(
@@ -84,6 +89,7 @@ def document_out(kb: KnowledgeBase, document: IndexedDocument, base: str) -> Doc
         url=meta.url or document_file_url(meta.id, base),
         source_url=meta.source_url,
         pages=document.pages,
+        unit=UNITS.get(Path(document.path or document.source).suffix.lower()),
         passage_count=document.passage_count,
         principles_met=principles_met(kb, document, base),
         principles_declared=declared(meta),

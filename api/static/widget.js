@@ -35,7 +35,7 @@
  *   --ccin-radius   corner radius (10px)            --ccin-border   borders (#d6dbe1)
  * Parts: container field input clear chips chip (+selected) status notes interpreted search-as-typed as-typed
  *   weak-match notice
- *   listbox (+weak) result title meta snippet mark principles principle also-in also-in-document about
+ *   listbox (+weak) result title meta caveat (+ocr, +inferred) snippet mark principles principle also-in also-in-document about
  *   pager previous next
  * Properties/methods: el.query (get/set), el.search(q?), el.clear(), el.focus()
  */
@@ -49,6 +49,8 @@ if (!window.customElements || customElements.get('ccin-search')) return;
 
 const ENT = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'" };
 const unescapeHtml = (s) => s.replace(/&(amp|lt|gt|quot|#x27|#39);/g, (_, e) => ENT[e]);
+const INFERRED = { title: 'title', year: 'year', lead_council: 'council' };
+const listed = (xs) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : xs.join(''));
 const FILTERS = [['mode', 'mode'], ['council', 'council'], ['year-from', 'year_from'], ['year-to', 'year_to'], ['type', 'type'], ['passage-role', 'role']];
 
 // Tiny DOM builder: every value lands via textContent or setAttribute, never as markup.
@@ -154,6 +156,7 @@ ul{list-style:none;margin:.5em 0 0;padding:0;display:grid;gap:.5em}
 a.title:hover{text-decoration:underline}
 .meta{font-size:.8em;color:var(--_mu);margin:.2em 0 .35em}
 .meta span{white-space:nowrap}
+.meta .caveat{font-style:italic}
 .snip{margin:0;font-size:.9em;line-height:1.55;white-space:pre-line}
 mark{background:var(--_mk);color:inherit;padding:0 .1em;border-radius:2px}
 .pr{display:flex;flex-wrap:wrap;gap:.3em;margin-top:.5em}
@@ -481,6 +484,13 @@ class CcinSearch extends HTMLElement {
     const meta = h('div', { id: `${id}-m`, class: 'meta', part: 'meta' });
     [c.lead_council, c.year, pg, page && c.type ? String(c.type).replace(/-/g, ' ') : null]
       .filter((x) => x != null && x !== '').forEach((x, j) => meta.append(j ? ' · ' : '', h('span', { text: String(x) })));
+    // How far to trust the line: text read by OCR may hold misread words; uncatalogued details were inferred.
+    const inferred = Array.isArray(c.inferred_fields) ? c.inferred_fields.filter((f) => INFERRED[f]) : [];
+    const caveats = [
+      r.ocr === true ? ['ocr', 'text read from a scanned page', 'Read by OCR from a scanned page: some words may be misread.'] : null,
+      inferred.length ? ['inferred', `${listed(inferred.map((f) => INFERRED[f]))} inferred`, 'Not in the catalogue: inferred from the file itself.'] : null,
+    ].filter(Boolean);
+    caveats.forEach(([part, text, title]) => meta.append(meta.childNodes.length ? ' · ' : '', h('span', { class: 'caveat', part: `caveat ${part}`, text, title })));
     const pr = Array.isArray(r.principles) && r.principles.length
       ? h('div', { class: 'pr', part: 'principles' },
         ...r.principles.map((p) => h('span', { part: 'principle', text: String(p.name != null ? p.name : `Principle ${p.id}`) })))

@@ -299,7 +299,7 @@ def test_an_uploaded_word_document_is_cited_by_section_and_replaced_by_a_pdf(
     response = upload(admin, data, filename="farrowdale.docx", id="farrowdale", title="Farrowdale tools")
 
     assert response.status_code == 201, response.text
-    assert response.json()["pages"] == 2  # sections
+    assert (response.json()["pages"], response.json()["unit"]) == (2, "section")
     found = admin.get("/search", params={"q": "Farrowdale volunteers logged every loan", "k": 1}).json()["results"]
     citation = found[0]["citation"]
     assert citation["document_id"] == "farrowdale"

@@ -25,6 +25,7 @@ DOCUMENT_KEYS = {
     "url",
     "source_url",
     "pages",
+    "unit",
     "passage_count",
     "principles_met",
     "principles_declared",
@@ -147,7 +148,9 @@ def test_one_document_has_its_catalogue_metadata(http: httpx.Client, live_server
     import pymupdf
 
     with pymupdf.open(CORPUS / "pdfs" / "beyond-asset-transfer.pdf") as pdf:
-        assert document["pages"] == pdf.page_count
+        assert (document["pages"], document["unit"]) == (pdf.page_count, "page")
+    web_page = http.get("/documents/health-inequalities").json()  # a web page: no places to count
+    assert (web_page["pages"], web_page["unit"]) == (1, None)
 
 
 @pytest.mark.parametrize("document_id", ["beyond-asset-transfer", "net-zero", "001-e33d7f85c6ea2c8b"])

@@ -459,3 +459,33 @@ def test_markup_in_a_query_or_council_shows_as_text_in_the_notes_and_filters(
     search_page.screenshot(path="/tmp/ui-search-hostile.png", full_page=True)
     assert_no_markup_ran(search_page)
     assert alerts == []
+
+
+@pytest.mark.parametrize("document_id", ["001-e33d7f85c6ea2c8b", "net-zero"])
+def test_a_documents_details_say_what_was_inferred_and_what_its_pages_count(
+    context: BrowserContext, app_server: LiveServer, document_id: str
+) -> None:
+    details = _api(app_server, f"/documents/{document_id}")
+    page = context.new_page()
+    _open(page, f"{app_server.url}/?doc={document_id}")
+    dialog = page.locator("dialog#doc")
+    expect(dialog.locator("#doc-title")).to_have_text(details["title"])
+
+    rows = dict(
+        dialog.locator("dl").evaluate(
+            "dl => [...dl.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent])"
+        )
+    )
+
+    inferred = set(details["inferred_fields"])
+    assert ("Title" in rows) == ("title" in inferred)
+    if details["year"] is not None:
+        assert rows["Year"] == f"{details['year']}" + (" (inferred from the file)" if "year" in inferred else "")
+    if details["unit"] == "page":
+        assert rows["Pages"] == str(details["pages"])
+    else:  # a text file or web page: one "page" is no count worth showing
+        assert "Pages" not in rows and "Sections" not in rows
+    if document_id.startswith("001-"):  # an uncatalogued seed pack (a text file): its year was read from it
+        assert "year" in inferred and details["unit"] is None
+    else:
+        assert not inferred and details["unit"] == "page"

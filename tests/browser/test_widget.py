@@ -562,3 +562,44 @@ def test_the_new_controls_work_from_the_keyboard_and_are_announced(widget_page: 
 
     widget_page.locator("ccin-search input").fill(WEAK_QUERY)
     expect(notes.locator("[part~=weak-match]")).to_contain_text("No close match")  # inside the live region
+
+
+OCR_QUERY = "coach from Bilbao to Arrasate-Mondragon"
+
+
+def test_text_read_by_ocr_and_inferred_details_are_marked_and_nothing_else_is(
+    widget_page: Page, app_server: LiveServer
+) -> None:
+    api = _api_results(app_server.url, q=OCR_QUERY, k=5)
+    assert [r["ocr"] for r in api].count(True) == 1  # the scanned programme page of the Mondragon visit
+    assert any(r["citation"]["inferred_fields"] for r in api)  # an uncatalogued seed pack
+
+    _search(widget_page, OCR_QUERY)
+
+    expect(widget_page.locator("ccin-search [role=status]")).to_have_text(_showing(len(api), OCR_QUERY))
+    caveats = widget_page.locator("ccin-search").evaluate(
+        """el => [...el.shadowRoot.querySelectorAll('li[role=option]')].map((li) =>
+             [...li.querySelectorAll('[part~=caveat]')].map((c) => [c.getAttribute('part'), c.textContent, c.title]))"""
+    )
+    words = {"title": "title", "year": "year", "lead_council": "council"}
+    expected = []
+    for result in api:
+        marks = []
+        if result["ocr"]:
+            marks.append(
+                [
+                    "caveat ocr",
+                    "text read from a scanned page",
+                    "Read by OCR from a scanned page: some words may be misread.",
+                ]
+            )
+        if inferred := [words[f] for f in result["citation"]["inferred_fields"]]:
+            marks.append(
+                [
+                    "caveat inferred",
+                    (", ".join(inferred[:-1]) + " and " if len(inferred) > 1 else "") + f"{inferred[-1]} inferred",
+                    "Not in the catalogue: inferred from the file itself.",
+                ]
+            )
+        expected.append(marks)
+    assert caveats == expected
