@@ -189,6 +189,7 @@ def test_an_uploaded_pdf_is_indexed_searchable_listed_and_served(admin: httpx.Cl
         "url": f"{admin_server.url}/documents/quillbeck-tool-library/file",
         "source_url": "https://example.org/quillbeck",
         "pages": 2,
+        "unit": "page",
         "passage_count": document["passage_count"],
         "near_duplicate_of": [],
         "inferred_metadata": False,
