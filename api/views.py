@@ -19,7 +19,7 @@ from api.schemas import (
 )
 from kb.declared import disagreements
 from kb.knowledge_base import KnowledgeBase
-from kb.passage import DocumentMeta, IndexedDocument
+from kb.passage import CITATION_UNITS, DocumentMeta, IndexedDocument
 from kb.principles import NAMES, load_principles
 from kb.snapshot import Snapshot
 
@@ -73,10 +73,6 @@ def declared(meta: DocumentMeta) -> list[PrincipleRef] | None:
     return [PrincipleRef(id=pid, name=NAMES[pid]) for pid in meta.principles_declared]
 
 
-# What a document's `pages` count, by its stored file's kind (as its citations place passages).
-UNITS = {".pdf": "page", ".docx": "section"}
-
-
 def document_out(kb: KnowledgeBase, document: IndexedDocument, base: str) -> DocumentOut:
     meta = document.meta
     return DocumentOut(
@@ -89,7 +85,7 @@ def document_out(kb: KnowledgeBase, document: IndexedDocument, base: str) -> Doc
         url=meta.url or document_file_url(meta.id, base),
         source_url=meta.source_url,
         pages=document.pages,
-        unit=UNITS.get(Path(document.path or document.source).suffix.lower()),
+        unit=CITATION_UNITS.get(Path(document.path).suffix.lower().lstrip(".")),  # as its passages are cited
         passage_count=document.passage_count,
         principles_met=principles_met(kb, document, base),
         principles_declared=declared(meta),
