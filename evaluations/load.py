@@ -90,10 +90,9 @@ def run_load(
     for name, workers, backend in servers:
         with _server(data_dir, workers, backend) as url:
             measure = _measure_wrk if client == "wrk" else _measure_python
-            measure(url, queries, (8,), WARM_UP_SECONDS, salt="warm")  # first requests pay for lazy loading
+            measure(url, queries, 8, WARM_UP_SECONDS, salt="warm")  # first requests pay for lazy loading
             results[name] = {
-                f"concurrency {level}": measure(url, queries, (level,), seconds, salt=f"c{level}")[level]
-                for level in levels
+                f"concurrency {level}": measure(url, queries, level, seconds, salt=f"c{level}") for level in levels
             }
     return results
 
@@ -121,75 +120,62 @@ def _server(data_dir: Path, workers: int, backend: str) -> Iterator[str]:
         server.wait(timeout=30)
 
 
-def _measure_wrk(
-    url: str, queries: list[str], levels: tuple[int, ...], seconds: float, salt: str
-) -> dict[int, dict[str, float]]:
-    results: dict[int, dict[str, float]] = {}
+def _measure_wrk(url: str, queries: list[str], level: int, seconds: float, salt: str) -> dict[str, float]:
+    """`level` connections for `seconds`, each request's query `salt`ed and numbered (see _WRK_SCRIPT)."""
     with tempfile.TemporaryDirectory() as directory:
         script, listed = Path(directory) / "load.lua", Path(directory) / "queries.txt"
         script.write_text(_WRK_SCRIPT, encoding="utf-8")
         listed.write_text("\n".join(q.replace("\n", " ") for q in queries) + "\n", encoding="utf-8")
-        for level in levels:
-            threads = min(level, 2)
-            env = {**os.environ, "CCIN_LOAD_QUERIES": str(listed), "CCIN_LOAD_SALT": salt}
-            env["CCIN_LOAD_THREADS"] = str(threads)
-            command = ["wrk", "-t", str(threads), "-c", str(level), "-d", f"{seconds:g}s", "--timeout", "30s"]
-            finished = subprocess.run(
-                [*command, "-s", str(script), url], env=env, capture_output=True, text=True, check=True
-            )
-            figures = json.loads(finished.stdout.strip().splitlines()[-1])
-            results[level] = {
-                "p50_ms": round(figures["p50_us"] / 1000, 3),
-                "p95_ms": round(figures["p95_us"] / 1000, 3),
-                "p99_ms": round(figures["p99_us"] / 1000, 3),
-                "n": figures["requests"],
-                "requests_per_s": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
-                "errors": figures["errors"],
-            }
-    return results
+        threads = min(level, 2)
+        env = {**os.environ, "CCIN_LOAD_QUERIES": str(listed), "CCIN_LOAD_SALT": salt}
+        env["CCIN_LOAD_THREADS"] = str(threads)
+        command = ["wrk", "-t", str(threads), "-c", str(level), "-d", f"{seconds:g}s", "--timeout", "30s"]
+        finished = subprocess.run(
+            [*command, "-s", str(script), url], env=env, capture_output=True, text=True, check=True
+        )
+    figures = json.loads(finished.stdout.strip().splitlines()[-1])
+    return {
+        "p50_ms": round(figures["p50_us"] / 1000, 3),
+        "p95_ms": round(figures["p95_us"] / 1000, 3),
+        "p99_ms": round(figures["p99_us"] / 1000, 3),
+        "n": figures["requests"],
+        "requests_per_s": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
+        "errors": figures["errors"],
+    }
 
 
-def _measure_python(
-    url: str, queries: list[str], levels: tuple[int, ...], seconds: float, salt: str
-) -> dict[int, dict[str, float]]:
+def _measure_python(url: str, queries: list[str], level: int, seconds: float, salt: str) -> dict[str, float]:
     """The fallback client: httpx in one thread per connection."""
-    results: dict[int, dict[str, float]] = {}
     counter = iter(range(10**9))
     lock = threading.Lock()
-    for level in levels:
-        latencies: list[float] = []
-        errors = [0]
-        stop = time.monotonic() + seconds
+    latencies: list[float] = []
+    errors = [0]
+    stop = time.monotonic() + seconds
 
-        def worker(stop: float = stop, latencies: list[float] = latencies, errors: list[int] = errors) -> None:
-            with httpx.Client(base_url=url, timeout=30) as client:
-                while time.monotonic() < stop:
-                    with lock:
-                        n = next(counter)
-                    query = f"{queries[n % len(queries)]} {salt}{n // len(queries)}"
-                    t0 = time.perf_counter()
-                    try:
-                        ok = client.get("/search", params={"q": query, "k": 10}).status_code == 200
-                    except httpx.HTTPError:
-                        ok = False
-                    elapsed = time.perf_counter() - t0
-                    with lock:
-                        latencies.append(elapsed)
-                        errors[0] += 0 if ok else 1
+    def worker() -> None:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            while time.monotonic() < stop:
+                with lock:
+                    n = next(counter)
+                query = f"{queries[n % len(queries)]} {salt}{n // len(queries)}"
+                t0 = time.perf_counter()
+                try:
+                    ok = client.get("/search", params={"q": query, "k": 10}).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                elapsed = time.perf_counter() - t0
+                with lock:
+                    latencies.append(elapsed)
+                    errors[0] += 0 if ok else 1
 
-        started = time.perf_counter()
-        threads = [threading.Thread(target=worker) for _ in range(level)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.perf_counter() - started
-        results[level] = {
-            **percentiles(latencies),
-            "requests_per_s": round(len(latencies) / wall, 1),
-            "errors": errors[0],
-        }
-    return results
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(level)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {**percentiles(latencies), "requests_per_s": round(len(latencies) / wall, 1), "errors": errors[0]}
 
 
 def wait_until_serving(url: str, server: subprocess.Popen[bytes], seconds: float) -> None:

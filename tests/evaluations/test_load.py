@@ -50,7 +50,7 @@ def test_wrk_sends_each_query_once_across_threads_and_counts_every_request(recor
     url, seen = recorder
     queries = ["community energy co-op", "what did Rochdale do in 2023?", "café & lease / 50%"]
 
-    figures = _measure_wrk(url, queries, (4,), 1, salt="t")[4]
+    figures = _measure_wrk(url, queries, 4, 1, salt="t")
 
     assert figures["errors"] == 0
     assert len(seen) >= figures["n"] > 10  # wrk counts replies; a request cut off at the end may go unreplied
