@@ -39,3 +39,4 @@ class Extraction:
     ocr_pages: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unit: CitationUnit = "page"
+    seconds: float = 0.0  # time spent reading the file, in the reader itself (set by ingest.extract.extract)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, TimeoutError
 from concurrent.futures.process import BrokenProcessPool
@@ -75,9 +76,9 @@ def extract(path: Path, options: ExtractOptions | None = None) -> Extraction:
     """Read one file in this process, unbounded (what the worker runs). The PDF reader takes the OCR options;
     the others read the file alone."""
     extractor = extractor_for(path)
-    if extractor is extract_pdf:
-        return extract_pdf(path, (options or ExtractOptions()).ocr)
-    return extractor(path)
+    started = time.perf_counter()
+    extraction = extract_pdf(path, (options or ExtractOptions()).ocr) if extractor is extract_pdf else extractor(path)
+    return replace(extraction, seconds=time.perf_counter() - started)
 
 
 class BudgetedExtractor:

@@ -49,7 +49,6 @@ class _Pending:
     path: Path
     version: str
     catalogued: DocumentMeta | None
-    started: float
     extraction: Future[Extraction]
 
 
@@ -90,7 +89,6 @@ class Ingestor:
     def _start(self, path: Path, reader: BudgetedExtractor | InProcessExtractor) -> _Pending | FileOutcome:
         """Read the file's bytes and version; an unchanged or unreadable file is decided here, anything else
         starts extracting (in the worker, while the previous file is still being indexed)."""
-        started = time.perf_counter()
         try:
             extractor_for(path)
             data = path.read_bytes()
@@ -104,7 +102,7 @@ class Ingestor:
         current = self.kb.find_document(catalogued.id) if catalogued else self.kb.find_document_from(path)
         if current is not None and current.version == version:
             return FileOutcome(path, "unchanged", document_id=current.meta.id, pages=current.pages)
-        return _Pending(path, version, catalogued, started, reader.submit(path))
+        return _Pending(path, version, catalogued, reader.submit(path))
 
     def _finish(self, pending: _Pending | FileOutcome, reader: BudgetedExtractor | InProcessExtractor) -> FileOutcome:
         if isinstance(pending, FileOutcome):
@@ -116,7 +114,7 @@ class Ingestor:
         except Exception as exc:  # one bad file never stops the batch
             return FileOutcome(path, "failed", failure_reason(exc))
         warnings = [] if pending.catalogued else [inferred_warning(meta)]
-        extract_seconds = time.perf_counter() - pending.started
+        extract_seconds = extraction.seconds  # the reader's own time, not the time queued behind files read ahead
         current = self.kb.find_document(meta.id)
         if current is not None and current.version == version:
             return FileOutcome(path, "unchanged", document_id=meta.id, pages=current.pages)
