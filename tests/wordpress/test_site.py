@@ -142,8 +142,12 @@ def test_the_plugin_logs_no_php_notices(page: Page, wordpress: WordPressSite) ->
 
 def _log_in(page: Page, wordpress: WordPressSite) -> None:
     page.goto(f"{wordpress.url}/wp-login.php")
+    # WordPress focuses and selects the user name 200 ms after load; text typed into the password field at
+    # that moment lands in the user name instead ("The password field is empty"). Wait for that focus first.
+    expect(page.locator("#user_login")).to_be_focused()
     page.fill("#user_login", "admin")
     page.fill("#user_pass", wordpress.admin_password)
+    expect(page.locator("#user_pass")).to_have_value(wordpress.admin_password)
     page.click("#wp-submit")
     expect(page.locator("#wpadminbar")).to_be_visible()
 
