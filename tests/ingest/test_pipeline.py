@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from ingest.chunk import ChunkParams
 from ingest.extract import EXTRACTORS, ExtractionBudget, ExtractOptions
 from ingest.pipeline import Ingestor
 from kb.knowledge_base import KnowledgeBase
+from kb.passage import DocumentMeta
 from kb.snapshot_files import read_snapshot
 from tests.conftest import CORPUS, ROOT, SEED_PACKS, SEEDS, make_settings
 from tests.pdfs import (
@@ -464,6 +466,54 @@ def test_an_interrupt_is_not_swallowed_as_a_failed_file(
 
     with pytest.raises(interrupt):
         _ingestor(tmp_path / "data", Catalogue.empty()).run([folder])
+
+
+def test_the_next_document_is_embedded_while_the_one_before_it_is_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first document's commit waits (up to a minute) for the second's embedding to start: a pipeline that
+    embedded only after committing would time out here and fail the first file's commit."""
+    folder = tmp_path / "inbox"
+    for topic in ("food", "energy", "housing"):
+        _prose(folder / f"{topic}.txt", topic)
+    embedding_started: list[threading.Event] = [threading.Event() for _ in range(3)]
+    threads: set[str] = set()
+    commits: list[str] = []
+    embed, commit = Ingestor._embed, Ingestor._commit
+
+    def recording_embed(self: Ingestor, texts: list[str]) -> object:
+        threads.add(threading.current_thread().name)
+        embedding_started[sum(e.is_set() for e in embedding_started)].set()
+        return embed(self, texts)
+
+    def waiting_commit(self: Ingestor, meta: DocumentMeta, *args: object) -> None:
+        if not commits:
+            assert embedding_started[1].wait(60), "the second document was not embedded during the first's commit"
+        commits.append(meta.id)
+        commit(self, meta, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Ingestor, "_embed", recording_embed)
+    monkeypatch.setattr(Ingestor, "_commit", waiting_commit)
+    report = _ingestor(tmp_path / "data", Catalogue.empty()).run([folder])
+
+    assert [o.status for o in report.outcomes] == ["indexed"] * 3
+    assert [o.document_id for o in report.outcomes] == commits == ["energy", "food", "housing"]  # file order
+    assert threads and threading.current_thread().name not in threads
+    _assert_consistent(tmp_path / "data")
+
+
+def test_two_files_claiming_one_id_in_one_batch_index_the_first_and_report_the_second(tmp_path: Path) -> None:
+    """The second file's id check runs only once the first is committed, though their work overlaps."""
+    folder = tmp_path / "inbox"
+    first = _prose(folder / "a" / "food-club.txt", "food")
+    second = _prose(folder / "b" / "food-club.txt", "energy")
+    report = _ingestor(tmp_path / "data", Catalogue.empty()).run([folder])
+
+    assert [(o.path, o.status) for o in report.outcomes] == [(first, "indexed"), (second, "failed")]
+    assert report.outcomes[1].reason == f"document id 'food-club' is already used by {first}"
+    kb = knowledge_base(make_settings(tmp_path / "data"))
+    assert [(d.meta.id, d.source) for d in kb.documents()] == [("food-club", str(first))]
+    _assert_consistent(tmp_path / "data")
 
 
 def test_deeply_nested_html_ingests_and_the_cli_exits_0(tmp_path: Path) -> None:
