@@ -19,10 +19,11 @@ import shutil
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from threading import Event
 
 import numpy as np
 
@@ -35,6 +36,7 @@ from ingest.extract import BudgetedExtractor, ExtractionBudget, ExtractOptions, 
 from ingest.report import FileOutcome, IngestReport, failure_reason
 from ingest.tagger import HEAD_FILE, tagger_for
 from kb.analysis import TOKENIZER_VERSION, embedding_text
+from kb.embed import Embedder
 from kb.errors import UnreadableDocument
 from kb.knowledge_base import KnowledgeBase
 from kb.passage import DocumentMeta, Passage
@@ -46,6 +48,9 @@ TAG_BATCH = 256  # passages tagged at a time (pipeline memory does not grow with
 # through OCR) still stalled indexing once the file before it was embedded: 1.1 s of the sample corpus's
 # 20.5 s; three ahead keep the worker reading while a long file embeds. Each holds one extraction in memory.
 READ_AHEAD = 3
+# Passages embedded at a time (about 1.3 s on two cores): how long a stopped batch waits for its embedding thread.
+# The sample corpus's documents are all shorter, so each is length-sorted into batches as one piece.
+EMBED_SLICE = 64
 
 
 @dataclass
@@ -73,11 +78,39 @@ class _Split:
     vectors: Future[tuple[np.ndarray, float]]
 
 
-def _embedding_thread() -> ThreadPoolExecutor:
-    """One thread, so documents are embedded in order, each with all the encoder's own threads. The encoders
-    release the GIL while they compute, so tagging and committing the previous document runs beside them (on
-    the sample corpus, about 3 s of 20 s that used to wait for the encoder or keep it waiting)."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ccin-embed")
+class _EmbeddingThread:
+    """Embeds documents on one thread, in order, each with all the encoder's own threads. The encoders release
+    the GIL while they compute, so tagging and committing the previous document runs beside them (on the sample
+    corpus, about 1.5 s of 20 s that used to wait for the encoder or keep it waiting).
+
+    A document is embedded `EMBED_SLICE` passages at a time, so a batch stopped by an error or Ctrl-C stops its
+    in-flight embedding within one slice instead of waiting for the rest of a long document."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ccin-embed")
+        self._stop = Event()
+
+    def __enter__(self) -> _EmbeddingThread:
+        return self
+
+    def __exit__(self, error: type[BaseException] | None, *_: object) -> None:
+        if error is not None:
+            self._stop.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, texts: list[str]) -> Future[tuple[np.ndarray, float]]:
+        """The texts' vectors and the encoder's own time (not the time queued behind the document before)."""
+        return self._pool.submit(self._embed, texts)
+
+    def _embed(self, texts: list[str]) -> tuple[np.ndarray, float]:
+        started = time.perf_counter()
+        slices = []
+        for start in range(0, len(texts), EMBED_SLICE):
+            if self._stop.is_set():
+                raise CancelledError()
+            slices.append(self._embedder.embed_passages(texts[start : start + EMBED_SLICE]))
+        return np.vstack(slices), time.perf_counter() - started
 
 
 class Ingestor:
@@ -108,7 +141,7 @@ class Ingestor:
 
     def ingest_file(self, path: Path) -> FileOutcome:
         """Ingest one file (the admin upload route's way in)."""
-        with self._reader() as reader, _embedding_thread() as embedding:
+        with self._reader() as reader, _EmbeddingThread(self.kb.embedder) as embedding:
             return self._complete(self._split(self._start(path, reader), reader, embedding))
 
     def _reader(self) -> BudgetedExtractor | InProcessExtractor:
@@ -136,7 +169,7 @@ class Ingestor:
         self,
         pending: _Pending | FileOutcome,
         reader: BudgetedExtractor | InProcessExtractor,
-        embedding: ThreadPoolExecutor,
+        embedding: _EmbeddingThread,
         settle: Callable[[str], None] = lambda document_id: None,
     ) -> _Split | FileOutcome:
         """Wait for the file's extraction, split it into passages and start embedding them. `settle(id)` commits
@@ -169,14 +202,8 @@ class Ingestor:
         passages = _mark_ocr(passages, extraction.ocr_pages)
         stages = {"chunk": time.perf_counter() - started}
         texts = [embedding_text(meta.title, p.heading_path, p.text) for p in passages]
-        vectors = embedding.submit(self._embed, texts)
+        vectors = embedding.submit(texts)
         return _Split(path, meta, version, extraction, passages, warnings + extraction.warnings, stages, vectors)
-
-    def _embed(self, texts: list[str]) -> tuple[np.ndarray, float]:
-        """The passages' vectors and the encoder's own time (not the time queued behind the document before)."""
-        started = time.perf_counter()
-        vectors = self.kb.embedder.embed_passages(texts)
-        return vectors, time.perf_counter() - started
 
     def _complete(self, split: _Split | FileOutcome) -> FileOutcome:
         """Tag and commit a split document once its vectors are ready."""
@@ -255,7 +282,7 @@ class Ingestor:
             while any(isinstance(item, _Split) and item.meta.id == document_id for item in embedding_now):
                 record(self._complete(embedding_now.popleft()))
 
-        with self._reader() as reader, _embedding_thread() as embedding:
+        with self._reader() as reader, _EmbeddingThread(self.kb.embedder) as embedding:
 
             def advance() -> None:
                 embedding_now.append(self._split(reading.popleft(), reader, embedding, settle))

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from evaluations.reliability import documents_committed
 from ingest.catalogue import Catalogue, document_id_for
 from ingest.chunk import ChunkParams
 from ingest.extract import EXTRACTORS, ExtractionBudget, ExtractOptions
-from ingest.pipeline import Ingestor
+from ingest.pipeline import EMBED_SLICE, Ingestor
 from kb.knowledge_base import KnowledgeBase
 from kb.passage import DocumentMeta
 from kb.snapshot_files import read_snapshot
@@ -468,6 +469,22 @@ def test_an_interrupt_is_not_swallowed_as_a_failed_file(
         _ingestor(tmp_path / "data", Catalogue.empty()).run([folder])
 
 
+def _record_embedding(ingestor: Ingestor, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Each call to the ingestor's embedder off the calling thread: (thread name, number of texts). (The tagger,
+    built on first use, embeds its principle descriptions on the calling thread.)"""
+    calls: list[tuple[str, int]] = []
+    embedder = ingestor.kb.embedder
+    embed = embedder.embed_passages
+
+    def recording(texts: list[str]) -> object:
+        if threading.current_thread() is not threading.main_thread():
+            calls.append((threading.current_thread().name, len(texts)))
+        return embed(texts)
+
+    monkeypatch.setattr(embedder, "embed_passages", recording)
+    return calls
+
+
 def test_the_next_document_is_embedded_while_the_one_before_it_is_committed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -476,30 +493,55 @@ def test_the_next_document_is_embedded_while_the_one_before_it_is_committed(
     folder = tmp_path / "inbox"
     for topic in ("food", "energy", "housing"):
         _prose(folder / f"{topic}.txt", topic)
-    embedding_started: list[threading.Event] = [threading.Event() for _ in range(3)]
-    threads: set[str] = set()
+    ingestor = _ingestor(tmp_path / "data", Catalogue.empty())
+    calls = _record_embedding(ingestor, monkeypatch)
     commits: list[str] = []
-    embed, commit = Ingestor._embed, Ingestor._commit
-
-    def recording_embed(self: Ingestor, texts: list[str]) -> object:
-        threads.add(threading.current_thread().name)
-        embedding_started[sum(e.is_set() for e in embedding_started)].set()
-        return embed(self, texts)
+    commit = Ingestor._commit
 
     def waiting_commit(self: Ingestor, meta: DocumentMeta, *args: object) -> None:
         if not commits:
-            assert embedding_started[1].wait(60), "the second document was not embedded during the first's commit"
+            deadline = time.monotonic() + 60
+            while len(calls) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert len(calls) >= 2, "the second document was not embedded during the first's commit"
         commits.append(meta.id)
         commit(self, meta, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Ingestor, "_embed", recording_embed)
     monkeypatch.setattr(Ingestor, "_commit", waiting_commit)
-    report = _ingestor(tmp_path / "data", Catalogue.empty()).run([folder])
+    report = ingestor.run([folder])
 
     assert [o.status for o in report.outcomes] == ["indexed"] * 3
     assert [o.document_id for o in report.outcomes] == commits == ["energy", "food", "housing"]  # file order
-    assert threads and threading.current_thread().name not in threads
+    assert [name for name, _ in calls] == ["ccin-embed_0"] * 3
     _assert_consistent(tmp_path / "data")
+
+
+def test_an_interrupt_while_committing_stops_the_next_documents_embedding_within_a_slice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "inbox"
+    _prose(folder / "a-food.txt", "food")
+    long = folder / "b-long.txt"
+    long.write_text(
+        "\n\n".join(f"Section {i}\n\n" + " ".join(random.Random(i).choices(_WORDS, k=170)) for i in range(400)),
+        encoding="utf-8",
+    )
+    ingestor = _ingestor(tmp_path / "data", Catalogue.empty())
+    calls = _record_embedding(ingestor, monkeypatch)
+
+    def interrupted_commit(self: Ingestor, *args: object) -> None:
+        deadline = time.monotonic() + 60
+        while len(calls) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)  # the long document's first slice is being embedded
+        raise KeyboardInterrupt()
+
+    monkeypatch.setattr(Ingestor, "_commit", interrupted_commit)
+    with pytest.raises(KeyboardInterrupt):
+        ingestor.run([folder])
+
+    long_slices = [n for _, n in calls[1:]]
+    assert long_slices and all(n <= EMBED_SLICE for n in long_slices)
+    assert len(long_slices) <= 2, f"{len(long_slices)} slices of the long document embedded after the interrupt"
 
 
 def test_two_files_claiming_one_id_in_one_batch_index_the_first_and_report_the_second(tmp_path: Path) -> None:
