@@ -84,12 +84,19 @@ class _EmbeddingThread:
     corpus, about 1.5 s of 20 s that used to wait for the encoder or keep it waiting).
 
     A document is embedded `EMBED_SLICE` passages at a time, so a batch stopped by an error or Ctrl-C stops its
-    in-flight embedding within one slice instead of waiting for the rest of a long document."""
+    in-flight embedding within one slice instead of waiting for the rest of a long document. `embedder` is called
+    on this thread: `warm` loads a model not yet loaded while the first file is being read."""
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Callable[[], Embedder]) -> None:
         self._embedder = embedder
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ccin-embed")
         self._stop = Event()
+        self._warming: Future[Embedder] | None = None
+
+    def warm(self) -> None:
+        """Load the model now, if not yet loaded, in the background (once there is a file to embed)."""
+        if self._warming is None:
+            self._warming = self._pool.submit(self._embedder)
 
     def __enter__(self) -> _EmbeddingThread:
         return self
@@ -109,7 +116,7 @@ class _EmbeddingThread:
         for start in range(0, len(texts), EMBED_SLICE):
             if self._stop.is_set():
                 raise CancelledError()
-            slices.append(self._embedder.embed_passages(texts[start : start + EMBED_SLICE]))
+            slices.append(self._embedder().embed_passages(texts[start : start + EMBED_SLICE]))
         return np.vstack(slices), time.perf_counter() - started
 
 
@@ -141,7 +148,7 @@ class Ingestor:
 
     def ingest_file(self, path: Path) -> FileOutcome:
         """Ingest one file (the admin upload route's way in)."""
-        with self._reader() as reader, _EmbeddingThread(self.kb.embedder) as embedding:
+        with self._reader() as reader, _EmbeddingThread(lambda: self.kb.embedder) as embedding:
             return self._complete(self._split(self._start(path, reader), reader, embedding))
 
     def _reader(self) -> BudgetedExtractor | InProcessExtractor:
@@ -282,7 +289,7 @@ class Ingestor:
             while any(isinstance(item, _Split) and item.meta.id == document_id for item in embedding_now):
                 record(self._complete(embedding_now.popleft()))
 
-        with self._reader() as reader, _EmbeddingThread(self.kb.embedder) as embedding:
+        with self._reader() as reader, _EmbeddingThread(lambda: self.kb.embedder) as embedding:
 
             def advance() -> None:
                 embedding_now.append(self._split(reading.popleft(), reader, embedding, settle))
@@ -292,6 +299,8 @@ class Ingestor:
             for found in progress(discover(paths)):
                 problem = FileOutcome(found.path, "failed", found.problem) if found.problem else None
                 reading.append(problem or self._start(found.path, reader))
+                if isinstance(reading[-1], _Pending):
+                    embedding.warm()
                 if len(reading) > READ_AHEAD:
                     advance()
             while reading:
