@@ -485,6 +485,13 @@ def _record_embedding(ingestor: Ingestor, monkeypatch: pytest.MonkeyPatch) -> li
     return calls
 
 
+def _wait_for_calls(calls: list[tuple[str, int]], count: int, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while len(calls) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return len(calls) >= count
+
+
 def test_the_next_document_is_embedded_while_the_one_before_it_is_committed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -500,10 +507,7 @@ def test_the_next_document_is_embedded_while_the_one_before_it_is_committed(
 
     def waiting_commit(self: Ingestor, meta: DocumentMeta, *args: object) -> None:
         if not commits:
-            deadline = time.monotonic() + 60
-            while len(calls) < 2 and time.monotonic() < deadline:
-                time.sleep(0.01)
-            assert len(calls) >= 2, "the second document was not embedded during the first's commit"
+            assert _wait_for_calls(calls, 2), "the second document was not embedded during the first's commit"
         commits.append(meta.id)
         commit(self, meta, *args)  # type: ignore[arg-type]
 
@@ -530,9 +534,7 @@ def test_an_interrupt_while_committing_stops_the_next_documents_embedding_within
     calls = _record_embedding(ingestor, monkeypatch)
 
     def interrupted_commit(self: Ingestor, *args: object) -> None:
-        deadline = time.monotonic() + 60
-        while len(calls) < 2 and time.monotonic() < deadline:
-            time.sleep(0.01)  # the long document's first slice is being embedded
+        _wait_for_calls(calls, 2)  # the long document's first slice is being embedded
         raise KeyboardInterrupt()
 
     monkeypatch.setattr(Ingestor, "_commit", interrupted_commit)
