@@ -225,7 +225,7 @@ class Ingestor:
             split.path,
             "indexed",
             document_id=split.meta.id,
-            pages=extraction.page_count,
+            pages=pages,
             passages=len(split.passages),
             warnings=split.warnings,
             ocr_pages=extraction.ocr_pages,

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 import pytest
@@ -190,3 +191,13 @@ def assert_no_markup_ran(page: Page) -> None:
     shadow = "el => el.shadowRoot.querySelectorAll('img, script, [onerror]').length"
     assert page.locator("ccin-search").evaluate(shadow) == 0
     assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def caveats(result: dict[str, Any]) -> list[tuple[str, str]]:
+    """The trust caveats the widget and the search page add to a result's meta line, as (part, text): text read
+    by OCR, and details inferred from the file rather than catalogued ("year and council inferred")."""
+    words = {"title": "title", "year": "year", "lead_council": "council"}
+    inferred = [words[f] for f in result["citation"]["inferred_fields"]]
+    named = ", ".join(inferred[:-1]) + " and " + inferred[-1] if len(inferred) > 1 else "".join(inferred)
+    marks = [("ocr", "text read from a scanned page")] if result["ocr"] else []
+    return marks + ([("inferred", f"{named} inferred")] if inferred else [])

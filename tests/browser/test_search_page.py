@@ -13,7 +13,15 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from kb.principles import NAMES
-from tests.browser.conftest import BLANK_ID, HOSTILE_COUNCIL, HOSTILE_ID, HOSTILE_TITLE, WAIT_MS, assert_no_markup_ran
+from tests.browser.conftest import (
+    BLANK_ID,
+    HOSTILE_COUNCIL,
+    HOSTILE_ID,
+    HOSTILE_TITLE,
+    WAIT_MS,
+    assert_no_markup_ran,
+    caveats,
+)
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -291,7 +299,8 @@ def test_a_weak_match_is_flagged_and_its_results_stay_cited(search_page: Page, a
     expect(search_page.locator(STATUS)).to_have_text(_status(body["total"], WEAK_QUERY, last=len(body["results"])))
     expect(search_page.locator("ccin-search [role=listbox]")).to_have_attribute("part", "listbox weak")
     assert _citations(search_page) == [
-        f"{r['citation']['title']} | " + " · ".join(str(x) for x in [*_meta(r["citation"]), *_caveats(r)] if x)
+        f"{r['citation']['title']} | "
+        + " · ".join([*(str(x) for x in _meta(r["citation"]) if x), *(text for _, text in caveats(r))])
         for r in body["results"]
     ]
     drawn = search_page.locator("ccin-search").evaluate(
@@ -301,17 +310,6 @@ def test_a_weak_match_is_flagged_and_its_results_stay_cited(search_page: Page, a
     )
     assert set(map(tuple, drawn)) == {("dashed", "rgb(91, 102, 117)", "1")}  # muted, not faded out of reach
     search_page.screenshot(path="/tmp/ui-search-weak.png", full_page=True)
-
-
-def _caveats(result: dict[str, Any]) -> list[str]:
-    """What the meta line adds about trust: OCR'd text, and details inferred rather than catalogued."""
-    words = {"title": "title", "year": "year", "lead_council": "council"}
-    inferred = [words[f] for f in result["citation"]["inferred_fields"]]
-    named = ", ".join(inferred[:-1]) + " and " + inferred[-1] if len(inferred) > 1 else "".join(inferred)
-    return [
-        "text read from a scanned page" if result["ocr"] else "",
-        f"{named} inferred" if inferred else "",
-    ]
 
 
 def _meta(c: dict[str, Any]) -> list[object]:

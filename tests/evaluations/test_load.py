@@ -34,8 +34,8 @@ class _Recorder(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def recorder() -> Iterator[tuple[str, list[str]]]:
-    seen: ClassVar[list[str]] = []
-    handler = type("Handler", (_Recorder,), {"seen": seen})
+    seen: list[str] = []
+    handler = type("Handler", (_Recorder,), {"seen": seen})  # each server its own list
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
