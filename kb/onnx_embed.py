@@ -17,6 +17,7 @@ import json
 import os
 import tempfile
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from threading import Lock
 from typing import Any
@@ -106,6 +107,18 @@ def _max_seq_length(model_dir: Path, tokenizer_limit: int) -> int:
     return int(configured or tokenizer_limit)
 
 
+def _session(model_file: Path, threads: int) -> Any:
+    """An ONNX Runtime session whose calls use `threads` cores each (1: the calling thread alone)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # Idle intra-op threads sleep rather than spin: the server's request threads need those cores too.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+
+
 class OnnxEmbedder:
     """The packaged model run by ONNX Runtime on the CPU. Passages are encoded in small batches of similar length
     and returned in input order; queries share `QueryCache` with the PyTorch embedder.
@@ -113,7 +126,15 @@ class OnnxEmbedder:
     Four to a batch: a document's passages vary from a dozen tokens to the 256-token limit, and a batch pads every
     row to its longest, so wide batches pay for padding. Embedding the sample corpus document by document
     (604 passages, 2 cores) took 20.4 s in batches of 32, 16.4 s of 16, 14.2 s of 8 and 12.8 s of 4, the same as
-    one length-sorted pass over the whole corpus (12.6 s); batches of 2 gained nothing more."""
+    one length-sorted pass over the whole corpus (12.6 s); batches of 2 gained nothing more.
+
+    Many batches run side by side, one per core, each on a single thread of a second session; one batch (a
+    query, a short document) uses every core through the first. Splitting each small batch across two cores
+    costs their threads a meeting per operator: the sample corpus took 13.9 s and 26.5 CPU-s that way against
+    11.5 s and 22.6 CPU-s as two batches at once (2 cores, same vectors), and the meetings wait longest when
+    ingest's reader and writer want a core too. Queries keep the first session: a server whose concurrent query
+    batches ran side by side measured no faster at concurrency 8 (175.6 against 174.8 requests/s, means of four
+    alternating runs), and a second session costs memory."""
 
     def __init__(
         self,
@@ -128,7 +149,6 @@ class OnnxEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        import onnxruntime
         from transformers import AutoTokenizer
 
         model_dir = Path(model_dir)
@@ -139,17 +159,18 @@ class OnnxEmbedder:
         sbert = model_dir / "sentence_bert_config.json"
         self._lower_case = bool(sbert.is_file() and json.loads(sbert.read_text()).get("do_lower_case"))
         self._tokenizer_lock = Lock()  # the fast tokenizer's truncation settings are not safe to share
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
-        options.inter_op_num_threads = 1
-        # Idle intra-op threads sleep rather than spin: the server's request threads need those cores too.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = onnxruntime.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
+        self._threads = threads or min(4, os.cpu_count() or 1)
+        self._session = _session(self.model_file, self._threads)
         self.dimension = int(self._session.get_outputs()[0].shape[-1])
         self._batch_size = batch_size
-        self._queries = QueryCache(self.embed_passages, cache_size)
+        self._side_by_side: tuple[Any, ThreadPoolExecutor] | None = None  # made on first use (ingest only)
+        self._side_by_side_lock = Lock()
+        self._queries = QueryCache(lambda texts: self._embed(texts, side_by_side=False), cache_size)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._embed(texts, side_by_side=True)
+
+    def _embed(self, texts: list[str], side_by_side: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._tokenizer_lock:
@@ -163,16 +184,34 @@ class OnnxEmbedder:
         types: list[list[int]] = encoded["token_type_ids"]
         order = np.argsort([len(row) for row in ids], kind="stable")
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(texts), self._batch_size):
-            rows = order[start : start + self._batch_size]
-            vectors[rows] = self._encode([ids[r] for r in rows], [types[r] for r in rows])
+        batches = [order[start : start + self._batch_size] for start in range(0, len(texts), self._batch_size)]
+        session = self._session
+
+        def encode(rows: np.ndarray) -> None:
+            vectors[rows] = self._encode(session, [ids[r] for r in rows], [types[r] for r in rows])
+
+        if side_by_side and len(batches) > 1 and self._threads > 1:
+            session, pool = self._single_threaded()
+            for _ in pool.map(encode, batches):  # re-raises a batch's error here
+                pass
+        else:
+            for rows in batches:
+                encode(rows)
         return vectors
+
+    def _single_threaded(self) -> tuple[Any, ThreadPoolExecutor]:
+        """A second session whose every call runs on its caller's thread, and one caller per core."""
+        with self._side_by_side_lock:
+            if self._side_by_side is None:
+                pool = ThreadPoolExecutor(self._threads, thread_name_prefix="ccin-encode")
+                self._side_by_side = (_session(self.model_file, 1), pool)
+            return self._side_by_side
 
     def embed_query(self, text: str) -> np.ndarray:
         """Cached; concurrent cache misses are encoded together in one batch (see `kb.embed._QueryBatcher`)."""
         return self._queries.embed(text)
 
-    def _encode(self, ids: list[list[int]], types: list[list[int]]) -> np.ndarray:
+    def _encode(self, session: Any, ids: list[list[int]], types: list[list[int]]) -> np.ndarray:
         """One padded batch through the graph, then mean pooling over real tokens and L2 normalisation."""
         width = max(len(row) for row in ids)
         input_ids = np.full((len(ids), width), self._tokenizer.pad_token_id or 0, dtype=np.int64)
@@ -183,7 +222,7 @@ class OnnxEmbedder:
             token_types[i, : len(kinds)] = kinds
             mask[i, : len(row)] = 1
         feeds = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": token_types}
-        hidden = np.asarray(self._session.run(None, feeds)[0], dtype=np.float32)
+        hidden = np.asarray(session.run(None, feeds)[0], dtype=np.float32)
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -70,6 +71,27 @@ def test_both_backends_give_the_same_passage_vectors(
     cosines = (onnx * torch).sum(axis=1)
     assert cosines.min() >= 0.9999, [texts[i][:60] for i in np.flatnonzero(cosines < 0.9999)]
     assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
+
+
+def test_batches_side_by_side_give_the_vectors_of_one_batch_at_a_time(kb: KnowledgeBase) -> None:
+    """Ingest runs a document's batches side by side, one thread each; a query (one batch) uses every thread."""
+    embedder = OnnxEmbedder(packaged_model_dir(), "m", threads=2)
+    before = _embedding_threads()
+    queries = [q.text for q in load_queries()[:12]]
+    for query in queries:
+        embedder.embed_query(query)
+    assert _embedding_threads() == before  # queries never start the side-by-side callers
+    texts = sample_passages(kb)
+    together = embedder.embed_passages(texts)
+    assert len(_embedding_threads() - before) == 2
+    one_by_one = np.vstack([embedder.embed_passages([text]) for text in texts])
+    assert np.abs(together - one_by_one).max() < 1e-5
+    queried = np.vstack([embedder.embed_query(q) for q in queries])
+    assert np.abs(queried - embedder.embed_passages(queries)).max() < 1e-5
+
+
+def _embedding_threads() -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if thread.name.startswith("ccin-encode")}
 
 
 @pytest.mark.parametrize("mode", ["dense", "hybrid"])
