@@ -120,21 +120,22 @@ def _session(model_file: Path, threads: int) -> Any:
 
 
 class OnnxEmbedder:
-    """The packaged model run by ONNX Runtime on the CPU. Passages are encoded in small batches of similar length
-    and returned in input order; queries share `QueryCache` with the PyTorch embedder.
+    """The packaged model run by ONNX Runtime on the CPU; vectors come back in input order, and queries share
+    `QueryCache` with the PyTorch embedder.
 
-    Four to a batch: a document's passages vary from a dozen tokens to the 256-token limit, and a batch pads every
-    row to its longest, so wide batches pay for padding. Embedding the sample corpus document by document
-    (604 passages, 2 cores) took 20.4 s in batches of 32, 16.4 s of 16, 14.2 s of 8 and 12.8 s of 4, the same as
-    one length-sorted pass over the whole corpus (12.6 s); batches of 2 gained nothing more.
+    Queries (and a lone passage) go through one session that uses every core, in length-sorted batches of four:
+    passages vary from a dozen tokens to the 256-token limit and a batch pads every row to its longest, so wide
+    batches pay for padding. Embedding the sample corpus that way, document by document (604 passages, 2
+    cores), took 20.4 s in batches of 32, 16.4 s of 16, 14.2 s of 8 and 12.8 s of 4.
 
-    Many batches run side by side, one per core, each on a single thread of a second session; one batch (a
-    query, a short document) uses every core through the first. Splitting each small batch across two cores
-    costs their threads a meeting per operator: the sample corpus took 13.9 s and 26.5 CPU-s that way against
-    11.5 s and 22.6 CPU-s as two batches at once (2 cores, same vectors), and the meetings wait longest when
-    ingest's reader and writer want a core too. Queries keep the first session: a server whose concurrent query
-    batches ran side by side measured no faster at concurrency 8 (175.6 against 174.8 requests/s, means of four
-    alternating runs), and a second session costs memory."""
+    Passages (`embed_passages`) run side by side instead, one per core, each on a single thread of a second
+    session and one passage a call, so nothing is padded. Splitting each small batch across two cores costs
+    their threads a meeting per operator: the sample corpus took 13.9 s and 26.5 CPU-s that way against 11.5 s
+    and 22.6 CPU-s as two batches at once (2 cores, same vectors), and the meetings wait longest when ingest's
+    reader and writer want a core too. Document by document in ingest's slices of 64, side by side, batches of
+    four took 13.6 s and 24.8 CPU-s, one passage a call 12.2 s and 23.2 (three runs each; two a call the same).
+    Queries keep the first session and its batches: a server whose concurrent query batches ran side by side
+    measured no faster at concurrency 8 (175.6 against 174.8 requests/s, means of four alternating runs)."""
 
     def __init__(
         self,
@@ -184,19 +185,19 @@ class OnnxEmbedder:
         types: list[list[int]] = encoded["token_type_ids"]
         order = np.argsort([len(row) for row in ids], kind="stable")
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        batches = [order[start : start + self._batch_size] for start in range(0, len(texts), self._batch_size)]
         session = self._session
 
         def encode(rows: np.ndarray) -> None:
             vectors[rows] = self._encode(session, [ids[r] for r in rows], [types[r] for r in rows])
 
-        if side_by_side and len(batches) > 1 and self._threads > 1:
+        if side_by_side and len(texts) > 1 and self._threads > 1:
             session, pool = self._single_threaded()
-            for _ in pool.map(encode, batches):  # re-raises a batch's error here
+            # One text a call, longest first: nothing padded, and the cores finish together.
+            for _ in pool.map(encode, order[::-1, None]):  # re-raises a call's error here
                 pass
         else:
-            for rows in batches:
-                encode(rows)
+            for start in range(0, len(texts), self._batch_size):
+                encode(order[start : start + self._batch_size])
         return vectors
 
     def _single_threaded(self) -> tuple[Any, ThreadPoolExecutor]:
