@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pymupdf
+from ingest.mupdf import pymupdf
 
 # Where Debian, Fedora and a source build of Tesseract put the language data, newest version first.
 _TESSDATA_GLOBS = (

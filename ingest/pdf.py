@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pymupdf
-
 from ingest.blocks import Block, Extraction
 from ingest.clean import (
     BULLET_RE,
@@ -33,6 +31,7 @@ from ingest.clean import (
     repeated_signatures,
     vocabulary,
 )
+from ingest.mupdf import pymupdf
 from ingest.ocr import HOW_TO_ENABLE, OcrOptions, find_tessdata, ocr_text_page
 from kb.errors import UnreadableDocument
 
