@@ -80,7 +80,7 @@ class _Split:
 
 class _EmbeddingThread:
     """Embeds documents on one thread, in order, each with all the encoder's own threads (ONNX Runtime runs a
-    document's batches side by side, one per core). The encoders release the GIL while they compute, so tagging
+    document's passages side by side, one per core). The encoders release the GIL while they compute, so tagging
     and committing the previous document runs beside them, on cores the encoder leaves idle. (On two cores it
     leaves none: the sample corpus took 19.60 s against 19.70 s without this thread, mean of four alternating
     runs; the run is CPU-bound.)
