@@ -49,7 +49,7 @@ TAG_BATCH = 256  # passages tagged at a time (pipeline memory does not grow with
 # 20.5 s; three ahead keep the worker reading while a long file embeds. Each holds one extraction in memory.
 READ_AHEAD = 3
 # Passages embedded at a time (about 1.3 s on two cores): how long a stopped batch waits for its embedding thread.
-# The sample corpus's documents are all shorter, so each is length-sorted into batches as one piece.
+# The sample corpus's documents are all shorter, so each is embedded as one piece.
 EMBED_SLICE = 64
 
 

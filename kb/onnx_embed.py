@@ -18,6 +18,7 @@ import os
 import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from threading import Lock
 from typing import Any
@@ -185,19 +186,18 @@ class OnnxEmbedder:
         types: list[list[int]] = encoded["token_type_ids"]
         order = np.argsort([len(row) for row in ids], kind="stable")
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        session = self._session
 
-        def encode(rows: np.ndarray) -> None:
+        def encode(session: Any, rows: np.ndarray) -> None:
             vectors[rows] = self._encode(session, [ids[r] for r in rows], [types[r] for r in rows])
 
         if side_by_side and len(texts) > 1 and self._threads > 1:
-            session, pool = self._single_threaded()
+            single, pool = self._single_threaded()
             # One text a call, longest first: nothing padded, and the cores finish together.
-            for _ in pool.map(encode, order[::-1, None]):  # re-raises a call's error here
+            for _ in pool.map(partial(encode, single), order[::-1, None]):  # re-raises a call's error here
                 pass
         else:
             for start in range(0, len(texts), self._batch_size):
-                encode(order[start : start + self._batch_size])
+                encode(self._session, order[start : start + self._batch_size])
         return vectors
 
     def _single_threaded(self) -> tuple[Any, ThreadPoolExecutor]:
