@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from threading import Lock
 
 import anyio
 from fastapi import FastAPI
@@ -37,6 +38,7 @@ def create_app(kb: KnowledgeBase, options: ServiceOptions | None = None) -> Fast
     )
     app.state.options = options
     app.state.kb = kb
+    app.state.search_turn = Lock()
     app.state.rate_limiter = RateLimiter(options.rate_limit_per_minute, options.rate_limit_storage)
     app.add_middleware(
         CORSMiddleware,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from threading import Lock
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Security
@@ -24,6 +25,10 @@ async def get_kb(request: Request) -> KnowledgeBase:
 
 async def get_options(request: Request) -> ServiceOptions:
     return request.app.state.options
+
+
+async def get_search_turn(request: Request) -> Lock:
+    return request.app.state.search_turn
 
 
 def rate_limited(request: Request) -> None:
@@ -69,5 +74,6 @@ KB = Annotated[KnowledgeBase, Depends(get_kb)]
 Options = Annotated[ServiceOptions, Depends(get_options)]
 BaseURL = Annotated[str, Depends(base_url)]
 DocumentId = Annotated[str, PathParam(max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+SearchTurn = Annotated[Lock, Depends(get_search_turn)]  # held while a search runs its Python (api/routes/search.py)
 RateLimited = Depends(rate_limited)
 Admin = Depends(require_admin)

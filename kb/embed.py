@@ -9,15 +9,15 @@ product is the cosine similarity.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import os
-import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import Future
 from functools import cache
 from pathlib import Path
-from threading import Event, Lock
+from threading import Condition, Lock, Thread
 from typing import Protocol
 
 import numpy as np
@@ -34,24 +34,36 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> np.ndarray: ...
 
+    async def embed_query_async(self, text: str) -> np.ndarray: ...
+
 
 class QueryCache:
-    """Query vectors for any backend: a small LRU cache in front of a `_QueryBatcher`, so a repeated query
-    costs a dictionary look-up and concurrent cache misses are encoded together in one batch."""
+    """Query vectors for any backend: a small LRU cache in front of a `QueryEncoder`, so a repeated query costs a
+    dictionary look-up and concurrent cache misses are encoded together in one batch. `embed` blocks its
+    thread; `embed_async` lets an event loop serve other requests while the vector is made."""
 
-    def __init__(self, encode: Callable[[list[str]], np.ndarray], size: int = 1024) -> None:
+    def __init__(self, encode: Callable[[list[str]], np.ndarray], size: int = 1024, max_batch: int = 4) -> None:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._size = size
         self._lock = Lock()
-        self._batcher = _QueryBatcher(encode)
+        self._encoder = QueryEncoder(encode, max_batch)
 
     def embed(self, text: str) -> np.ndarray:
+        cached = self._cached(text)
+        return cached if cached is not None else self._keep(text, self._encoder.submit(text).result())
+
+    async def embed_async(self, text: str) -> np.ndarray:
+        cached = self._cached(text)
+        return cached if cached is not None else self._keep(text, await asyncio.wrap_future(self._encoder.submit(text)))
+
+    def _cached(self, text: str) -> np.ndarray | None:
         with self._lock:
-            cached = self._cache.get(text)
-            if cached is not None:
+            vector = self._cache.get(text)
+            if vector is not None:
                 self._cache.move_to_end(text)
-                return cached
-        vector = self._batcher.embed(text)
+            return vector
+
+    def _keep(self, text: str, vector: np.ndarray) -> np.ndarray:
         with self._lock:
             self._cache[text] = vector
             if len(self._cache) > self._size:
@@ -88,80 +100,61 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        """Cached; concurrent cache misses are encoded together in one batch (see `_QueryBatcher`)."""
+        """Cached; concurrent cache misses are encoded together in one batch (see `QueryEncoder`)."""
         return self._queries.embed(text)
 
-
-@dataclass(eq=False)
-class _Request:
-    text: str
-    wake: Event = field(default_factory=Event)  # set when the vector (or error) is ready, or to hand over leadership
-    done: bool = False
-    vector: np.ndarray | None = None
-    error: BaseException | None = None
+    async def embed_query_async(self, text: str) -> np.ndarray:
+        return await self._queries.embed_async(text)
 
 
-class _QueryBatcher:
-    """Micro-batching for queries arriving at the same time from several request threads.
+class QueryEncoder:
+    """One thread that encodes every caller's queries: whatever is waiting when it is free, oldest first, in
+    batches of at most `max_batch`. Batched short queries cost less each than alone (ONNX Runtime on one core:
+    4.3 ms a query in batches of four, 5.6 ms one by one), so under concurrent load the queue drains faster than
+    one by one, and a lone query starts at once: there is no window to wait for company.
 
-    The first thread to arrive becomes the leader: it waits `window_s` for others to join, then encodes the
-    waiting queries, oldest first, in batches of at most `max_batch`, handing each caller its vector. On a CPU one
-    batch of eight short queries costs little more than one query, so under concurrent load the queue drains
-    several times faster than one-by-one encoding; a lone query pays only the short window.
+    A thread of its own, rather than the request threads taking turns at the model, because the model call
+    releases the GIL and the rest of a search holds it: with one encoding thread the model runs on one core
+    while the searches' Python runs on the other, instead of request threads fighting over both (measured with
+    the API load benchmark, evaluations/load.py). Batches of four by default: vectors go back batch by batch, so
+    of eight waiting requests the first four search while the next four encode (PyTorch at concurrency 8: 99
+    requests/s in batches of four, 85 in batches of eight). Callers get a `Future`: `.result()` from a thread,
+    or awaited from an event loop. A failed batch fails only the callers in it; the thread goes on."""
 
-    Fair under sustained load: a leader stops as soon as its own query is answered and hands leadership to the
-    oldest waiting caller, so no request waits for queries that arrived after it. A failed batch fails only the
-    callers in it; the leader still hands over, so nobody queued behind it is stranded.
-    """
-
-    def __init__(self, encode: Callable[[list[str]], np.ndarray], window_s: float = 0.002, max_batch: int = 32) -> None:
+    def __init__(self, encode: Callable[[list[str]], np.ndarray], max_batch: int = 4) -> None:
         self._encode = encode
-        self._window_s = window_s
         self._max_batch = max_batch
-        self._lock = Lock()
-        self._pending: list[_Request] = []
-        self._leader_active = False
+        self._waiting = Condition()
+        self._pending: list[tuple[str, Future[np.ndarray]]] = []
+        self._thread: Thread | None = None
+        self._pid = os.getpid()
 
-    def embed(self, text: str) -> np.ndarray:
-        request = _Request(text)
-        with self._lock:
-            self._pending.append(request)
-            lead = not self._leader_active
-            self._leader_active = True
-        if lead:
-            time.sleep(self._window_s)
-        else:
-            request.wake.wait()  # answered, or made leader by the one before
-        if not request.done:
-            self._lead(request)
-        if request.error is not None:
-            raise request.error  # the model's own exception, for every caller in the failed batch
-        assert request.vector is not None
-        return request.vector
+    def submit(self, text: str) -> Future[np.ndarray]:
+        future: Future[np.ndarray] = Future()
+        with self._waiting:
+            if self._thread is None or self._pid != os.getpid():  # started on first use, again in a forked child
+                self._pid, self._pending = os.getpid(), []
+                self._thread = Thread(target=self._run, name="ccin-query-encoder", daemon=True)
+                self._thread.start()
+            self._pending.append((text, future))
+            self._waiting.notify()
+        return future
 
-    def _lead(self, own: _Request) -> None:
-        """Encode batches, oldest first, until `own` is answered; then hand over to the oldest waiting caller."""
-        try:
-            while not own.done:
-                with self._lock:
-                    batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
-                try:
-                    vectors = self._encode([r.text for r in batch])
-                    for request, vector in zip(batch, vectors, strict=True):
-                        request.vector = vector
-                except BaseException as exc:  # the batch's callers get the failure; the queue goes on
-                    for request in batch:
-                        request.error = exc
-                for request in batch:
-                    request.done = True
-                    if request is not own:
-                        request.wake.set()
-        finally:
-            with self._lock:
-                if self._pending:
-                    self._pending[0].wake.set()  # the oldest waiting caller leads next
-                else:
-                    self._leader_active = False
+    def _run(self) -> None:
+        while True:
+            with self._waiting:
+                self._waiting.wait_for(lambda: self._pending)
+                batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+            try:
+                vectors = list(self._encode([text for text, _ in batch]))
+                if len(vectors) != len(batch):
+                    raise RuntimeError(f"the model returned {len(vectors)} vectors for {len(batch)} queries")
+            except BaseException as exc:  # the batch's callers get the model's own exception; the thread goes on
+                for _, future in batch:
+                    future.set_exception(exc)
+                continue
+            for (_, future), vector in zip(batch, vectors, strict=True):
+                future.set_result(vector)
 
 
 def packaged_model_dir() -> Path:

@@ -21,7 +21,7 @@ from kb.facets import Facets, count_facets
 from kb.filters import Filters
 from kb.listing import Card, listing, page
 from kb.passage import DocumentMeta, DocumentPrinciple, IndexedDocument, TaggedPassage
-from kb.query_reading import read_query
+from kb.query_reading import Reading, read_query
 from kb.registry import DocumentRegistry
 from kb.retrieve import Retriever
 from kb.snapshot import Snapshot
@@ -118,7 +118,7 @@ class KnowledgeBase:
         filters (kb/query_reading.py) and `SearchPage.interpreted` says which."""
         started = time.perf_counter()
         table = self.snapshot()
-        reading = read_query(query, filters, self.councils(), self.document_types()) if read else None
+        reading = self._reading(query, filters) if read else None
         ranked, filters = (reading.text, reading.filters) if reading else (query, filters)
         hits = (retriever or Retriever(self.embedder)).candidates(table, ranked, filters, k, mode)
         weak = mode != "bm25" and is_weak(table, self.embedder.embed_query(ranked), [h.row for h in hits[:10]])
@@ -144,6 +144,14 @@ class KnowledgeBase:
             weak,
             [notice] if (notice := self.council_notice(filters.council)) else [],
         )
+
+    def ranked_text(self, query: str, filters: Filters, read: bool = False) -> str:
+        """The text `search` ranks for `query` (with `read`, what is left once years, a council and a type are
+        read from it): the text whose vector a caller can make ready beforehand (`embedder.embed_query_async`)."""
+        return self._reading(query, filters).text if read else query
+
+    def _reading(self, query: str, filters: Filters) -> Reading:
+        return read_query(query, filters, self.councils(), self.document_types())
 
     def councils(self) -> list[str]:
         """Every council named in the index (lead councils and partners), sorted."""

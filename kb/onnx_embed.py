@@ -18,7 +18,6 @@ import os
 import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 from threading import Lock
 from typing import Any
@@ -108,15 +107,14 @@ def _max_seq_length(model_dir: Path, tokenizer_limit: int) -> int:
     return int(configured or tokenizer_limit)
 
 
-def _session(model_file: Path, threads: int) -> Any:
-    """An ONNX Runtime session whose calls use `threads` cores each (1: the calling thread alone)."""
+def _session(model_file: Path) -> Any:
+    """An ONNX Runtime session whose every call runs on its caller's thread alone (no intra-op thread pool), so
+    callers decide how many cores are busy. Sessions are safe to call from several threads at once."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
+    options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
-    # Idle intra-op threads sleep rather than spin: the server's request threads need those cores too.
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return onnxruntime.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
 
 
@@ -124,19 +122,18 @@ class OnnxEmbedder:
     """The packaged model run by ONNX Runtime on the CPU; vectors come back in input order, and queries share
     `QueryCache` with the PyTorch embedder.
 
-    Queries (and a lone passage) go through one session that uses every core, in length-sorted batches of four:
-    passages vary from a dozen tokens to the 256-token limit and a batch pads every row to its longest, so wide
-    batches pay for padding. Embedding the sample corpus that way, document by document (604 passages, 2
-    cores), took 20.4 s in batches of 32, 16.4 s of 16, 14.2 s of 8 and 12.8 s of 4.
+    Every call runs on one thread of one session. Passages (`embed_passages`) run side by side, one per core and
+    one passage a call, longest first, so nothing is padded. Splitting small batches across two cores instead
+    costs their threads a meeting per operator: the sample corpus took 13.9 s and 26.5 CPU-s that way against
+    11.5 s and 22.6 CPU-s as two batches at once (2 cores, same vectors), and the meetings wait longest when
+    ingest's reader and writer want a core too. Document by document in ingest's slices of 64, side by side,
+    batches of four took 13.6 s and 24.8 CPU-s, one passage a call 12.2 s and 23.2 (three runs each).
 
-    Passages (`embed_passages`) run side by side instead, one per core, each on a single thread of a second
-    session and one passage a call, so nothing is padded. Splitting each small batch across two cores costs
-    their threads a meeting per operator: the sample corpus took 13.9 s and 26.5 CPU-s that way against 11.5 s
-    and 22.6 CPU-s as two batches at once (2 cores, same vectors), and the meetings wait longest when ingest's
-    reader and writer want a core too. Document by document in ingest's slices of 64, side by side, batches of
-    four took 13.6 s and 24.8 CPU-s, one passage a call 12.2 s and 23.2 (three runs each; two a call the same).
-    Queries keep the first session and its batches: a server whose concurrent query batches ran side by side
-    measured no faster at concurrency 8 (175.6 against 174.8 requests/s, means of four alternating runs)."""
+    Queries go through the query cache's one encoding thread (kb/embed.py) in length-sorted batches of four, on
+    one core, leaving the other to the searches' Python. A batch split across both cores took 5.0-5.6 CPU-ms a
+    query against 4.3 on one (15-token queries in batches of four), and under load at concurrency 8 its second
+    core was the one the searches needed: the API served more requests a second with one (evaluations/load.py;
+    see README, Results). A lone query takes 5.6 ms on one core against 4.2-4.6 on two."""
 
     def __init__(
         self,
@@ -161,13 +158,13 @@ class OnnxEmbedder:
         sbert = model_dir / "sentence_bert_config.json"
         self._lower_case = bool(sbert.is_file() and json.loads(sbert.read_text()).get("do_lower_case"))
         self._tokenizer_lock = Lock()  # the fast tokenizer's truncation settings are not safe to share
-        self._threads = threads or min(4, os.cpu_count() or 1)
-        self._session = _session(self.model_file, self._threads)
+        self._threads = threads or min(4, os.cpu_count() or 1)  # passages side by side
+        self._session = _session(self.model_file)
         self.dimension = int(self._session.get_outputs()[0].shape[-1])
         self._batch_size = batch_size
-        self._side_by_side: tuple[Any, ThreadPoolExecutor] | None = None  # made on first use (ingest only)
+        self._side_by_side: ThreadPoolExecutor | None = None  # made on first use (ingest only)
         self._side_by_side_lock = Lock()
-        self._queries = QueryCache(lambda texts: self._embed(texts, side_by_side=False), cache_size)
+        self._queries = QueryCache(lambda texts: self._embed(texts, side_by_side=False), cache_size, batch_size)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._embed(texts, side_by_side=True)
@@ -187,32 +184,33 @@ class OnnxEmbedder:
         order = np.argsort([len(row) for row in ids], kind="stable")
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
 
-        def encode(session: Any, rows: np.ndarray) -> None:
-            vectors[rows] = self._encode(session, [ids[r] for r in rows], [types[r] for r in rows])
+        def encode(rows: np.ndarray) -> None:
+            vectors[rows] = self._encode([ids[r] for r in rows], [types[r] for r in rows])
 
         if side_by_side and len(texts) > 1 and self._threads > 1:
-            single, pool = self._single_threaded()
             # One text a call, longest first: nothing padded, and the cores finish together.
-            for _ in pool.map(partial(encode, single), order[::-1, None]):  # re-raises a call's error here
+            for _ in self._callers().map(encode, order[::-1, None]):  # re-raises a call's error here
                 pass
         else:
             for start in range(0, len(texts), self._batch_size):
-                encode(self._session, order[start : start + self._batch_size])
+                encode(order[start : start + self._batch_size])
         return vectors
 
-    def _single_threaded(self) -> tuple[Any, ThreadPoolExecutor]:
-        """A second session whose every call runs on its caller's thread, and one caller per core."""
+    def _callers(self) -> ThreadPoolExecutor:
+        """One thread per core to call the session side by side (each call runs on its caller's thread)."""
         with self._side_by_side_lock:
             if self._side_by_side is None:
-                pool = ThreadPoolExecutor(self._threads, thread_name_prefix="ccin-encode")
-                self._side_by_side = (_session(self.model_file, 1), pool)
+                self._side_by_side = ThreadPoolExecutor(self._threads, thread_name_prefix="ccin-encode")
             return self._side_by_side
 
     def embed_query(self, text: str) -> np.ndarray:
-        """Cached; concurrent cache misses are encoded together in one batch (see `kb.embed._QueryBatcher`)."""
+        """Cached; concurrent cache misses are encoded together in one batch (see `kb.embed.QueryEncoder`)."""
         return self._queries.embed(text)
 
-    def _encode(self, session: Any, ids: list[list[int]], types: list[list[int]]) -> np.ndarray:
+    async def embed_query_async(self, text: str) -> np.ndarray:
+        return await self._queries.embed_async(text)
+
+    def _encode(self, ids: list[list[int]], types: list[list[int]]) -> np.ndarray:
         """One padded batch through the graph, then mean pooling over real tokens and L2 normalisation."""
         width = max(len(row) for row in ids)
         input_ids = np.full((len(ids), width), self._tokenizer.pad_token_id or 0, dtype=np.int64)
@@ -223,7 +221,7 @@ class OnnxEmbedder:
             token_types[i, : len(kinds)] = kinds
             mask[i, : len(row)] = 1
         feeds = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": token_types}
-        hidden = np.asarray(session.run(None, feeds)[0], dtype=np.float32)
+        hidden = np.asarray(self._session.run(None, feeds)[0], dtype=np.float32)
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)

@@ -73,25 +73,27 @@ def test_both_backends_give_the_same_passage_vectors(
     assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
 
 
-def test_batches_side_by_side_give_the_vectors_of_one_batch_at_a_time(kb: KnowledgeBase) -> None:
-    """Ingest runs a document's batches side by side, one thread each; a query (one batch) uses every thread."""
+def test_passages_side_by_side_give_the_vectors_of_one_at_a_time(kb: KnowledgeBase) -> None:
+    """Ingest embeds a document's passages side by side, one thread each; queries are encoded by the query
+    encoder's one thread and never start the side-by-side callers."""
     embedder = OnnxEmbedder(packaged_model_dir(), "m", threads=2)
-    before = _embedding_threads()
+    before, encoders_before = _threads("ccin-encode_"), _threads("ccin-query-encoder")
     queries = [q.text for q in load_queries()[:12]]
     for query in queries:
         embedder.embed_query(query)
-    assert _embedding_threads() == before  # queries never start the side-by-side callers
+    assert _threads("ccin-encode_") == before
+    assert len(_threads("ccin-query-encoder") - encoders_before) == 1
     texts = sample_passages(kb)
     together = embedder.embed_passages(texts)
-    assert len(_embedding_threads() - before) == 2
+    assert len(_threads("ccin-encode_") - before) == 2
     one_by_one = np.vstack([embedder.embed_passages([text]) for text in texts])
     assert np.abs(together - one_by_one).max() < 1e-5
     queried = np.vstack([embedder.embed_query(q) for q in queries])
     assert np.abs(queried - embedder.embed_passages(queries)).max() < 1e-5
 
 
-def _embedding_threads() -> set[threading.Thread]:
-    return {thread for thread in threading.enumerate() if thread.name.startswith("ccin-encode")}
+def _threads(prefix: str) -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if thread.name.startswith(prefix)}
 
 
 @pytest.mark.parametrize("mode", ["dense", "hybrid"])
