@@ -102,8 +102,8 @@ def ingest_throughput(files: list[Path] | None = None, embedder: str = "auto") -
 
 def embedding_backends(queries: list[str], files: list[Path] | None = None) -> dict[str, object]:
     """ONNX Runtime against PyTorch on the same model: query embedding p50/p95 (the encoder alone, and
-    `embed_query` on a cache miss, which adds the hand-over to the query encoder's thread), interleaved query by query with
-    the order alternating; then ingest end to end and embedding alone for each backend."""
+    `embed_query` on a cache miss, which adds the hand-over to the query encoder's thread), interleaved query
+    by query with the order alternating; then ingest end to end and embedding alone for each backend."""
     backends: dict[str, Embedder] = {
         "onnx": OnnxEmbedder(packaged_model_dir(), MODEL_NAME),  # fresh instances: empty query caches
         "torch": SentenceTransformerEmbedder(str(packaged_model_dir()), MODEL_NAME),
