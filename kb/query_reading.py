@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from kb.filters import Filters
@@ -100,17 +101,24 @@ def _years(text: str) -> tuple[str, dict[str, int]]:
 def _council(text: str, councils: list[str]) -> tuple[str, str | None]:
     """The longest known council whose distinctive name ("Kirklees" for "Kirklees Council") is in the query as
     a whole word; the match takes "Council" and the like with it."""
+    for name, pattern in _council_patterns(tuple(councils)):
+        if match := pattern.search(text):
+            return _cut(text, match), name
+    return text, None
+
+
+@lru_cache(maxsize=8)
+def _council_patterns(councils: tuple[str, ...]) -> list[tuple[str, re.Pattern[str]]]:
+    """Longest name first. Made once per list of councils (it changes only when the index does): building them
+    was most of reading a query, which every search does twice (kb.KnowledgeBase.ranked_text, then search)."""
+    patterns = []
     for name in sorted({_distinctive(c) for c in councils if c}, key=len, reverse=True):
         if len(name) < 3:
             continue
         flags = 0 if name.lower() in _EVERYDAY else re.IGNORECASE
-        pattern = re.compile(
-            rf"\b{re.escape(name)}(?:'s)?(?i:\s+(?:metropolitan\s+)?(?:city|borough|county|district|town)?\s*council)?\b",
-            flags,
-        )
-        if match := pattern.search(text):
-            return _cut(text, match), name
-    return text, None
+        council = r"(?i:\s+(?:metropolitan\s+)?(?:city|borough|county|district|town)?\s*council)?"
+        patterns.append((name, re.compile(rf"\b{re.escape(name)}(?:'s)?{council}\b", flags)))
+    return patterns
 
 
 def _type(text: str, types: list[str]) -> tuple[str, str | None]:
