@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import threading
 import zlib
-from concurrent.futures import Future
+from collections.abc import Coroutine
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import numpy as np
 import pytest
@@ -19,6 +21,7 @@ import pytest
 from kb.embed import QueryCache, QueryEncoder
 from tests.servers import wait_until_ready
 
+T = TypeVar("T")
 HANG = 30.0  # seconds before a query that is never answered fails the test (a hang, not a slow answer)
 
 
@@ -64,6 +67,13 @@ def hold_first_and_queue(
     queued = [encoder.submit(text) for text in texts]
     assert len(encoder._pending) == len(texts)
     return held, queued
+
+
+def run_on_own_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on a thread of its own: the test's thread may already have a loop running (left by
+    another test in the same run)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result(HANG)
 
 
 def test_a_lone_query_is_encoded_at_once_alone() -> None:
@@ -174,10 +184,10 @@ def test_awaiting_queries_share_a_batch_and_leave_the_event_loop_free_meanwhile(
         model.gate.set()
         return list(await asyncio.wait_for(asyncio.gather(first, *rest), HANG))
 
-    vectors = asyncio.run(scenario())
+    vectors = run_on_own_loop(scenario())
 
     for text, vector in zip(texts, vectors, strict=True):
         np.testing.assert_array_equal(vector, vector_for(text))
     assert model.batches == [["first"], ["second", "third"]]
-    assert asyncio.run(cache.embed_async("second")) is vectors[1]  # cached: no new batch
+    assert run_on_own_loop(cache.embed_async("second")) is vectors[1]  # cached: no new batch
     assert len(model.batches) == 2
